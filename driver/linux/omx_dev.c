@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * /dev/omx and /dev/omx-raw: file lifetime and the ioctl ABI.  This file
+ * validates what user space passes and translates it into calls on
+ * boards and endpoints; it holds no state of its own beyond each file.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/capability.h>
+#include <linux/fs.h>
+#include <linux/kernel.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "omx_abi.h"
+#include "omx_dev.h"
+#include "omx_endpoint.h"
+#include "omx_iface.h"
+
+enum omx_abi_state {
+	OMX_ABI_UNDECLARED,
+	OMX_ABI_AGREED,
+	OMX_ABI_MISMATCH,
+};
+
+struct omx_file {
+	bool raw;
+	enum omx_abi_state abi;		/* READ_ONCE/WRITE_ONCE */
+	struct mutex lock;		/* serializes binding an endpoint */
+	/* set once under @lock, then stable until release */
+	struct omx_endpoint *endpoint;
+};
+
+/* command flags */
+#define OMX_CMD_ANY_ABI	BIT(0)	/* allowed before the ABI is agreed */
+#define OMX_CMD_RAW	BIT(1)	/* allowed on /dev/omx-raw */
+
+struct omx_cmd {
+	unsigned int cmd;
+	unsigned int flags;
+	int (*handler)(struct omx_file *file, void __user *arg);
+};
+
+static int omx_cmd_get_abi_version(struct omx_file *file, void __user *arg)
+{
+	return put_user((u32)OMX_ABI_VERSION, (u32 __user *)arg);
+}
+
+static int omx_cmd_declare_abi_version(struct omx_file *file,
+				       void __user *arg)
+{
+	u32 version;
+
+	if (get_user(version, (u32 __user *)arg))
+		return -EFAULT;
+
+	if (version != OMX_ABI_VERSION) {
+		WRITE_ONCE(file->abi, OMX_ABI_MISMATCH);
+		pr_notice_ratelimited("%s[%d] was built for ABI 0x%x but this driver speaks ABI 0x%x; rebuild it against the loaded driver\n",
+				      current->comm, task_tgid_vnr(current),
+				      version, OMX_ABI_VERSION);
+		return -EPROTO;
+	}
+	WRITE_ONCE(file->abi, OMX_ABI_AGREED);
+	return 0;
+}
+
+static int omx_cmd_get_board_count(struct omx_file *file, void __user *arg)
+{
+	return put_user(omx_ifaces_get_count(), (u32 __user *)arg);
+}
+
+static int omx_cmd_get_board_info(struct omx_file *file, void __user *arg)
+{
+	struct omx_board_info __user *uinfo = arg;
+	struct omx_board_info info;
+	u32 board;
+	int ret;
+
+	if (get_user(board, &uinfo->board_index))
+		return -EFAULT;
+	ret = omx_iface_get_info(board, &info);
+	if (ret)
+		return ret;
+	if (copy_to_user(uinfo, &info, sizeof(info)))
+		return -EFAULT;
+	return 0;
+}
+
+static int omx_cmd_get_counters(struct omx_file *file, void __user *arg)
+{
+	struct omx_board_counters __user *ucounters = arg;
+	struct omx_board_counters counters;
+	u32 board, flags;
+	int ret;
+
+	if (get_user(board, &ucounters->board_index) ||
+	    get_user(flags, &ucounters->flags))
+		return -EFAULT;
+	if (flags)
+		return -EINVAL;
+	ret = omx_iface_get_counters(board, &counters);
+	if (ret)
+		return ret;
+	if (copy_to_user(ucounters, &counters, sizeof(counters)))
+		return -EFAULT;
+	return 0;
+}
+
+static int omx_cmd_clear_counters(struct omx_file *file, void __user *arg)
+{
+	u32 board;
+
+	if (!capable(CAP_NET_ADMIN))
+		return -EPERM;
+	if (get_user(board, (u32 __user *)arg))
+		return -EFAULT;
+	return omx_iface_clear_counters(board);
+}
+
+static int omx_cmd_open_endpoint(struct omx_file *file, void __user *arg)
+{
+	struct omx_endpoint_open req;
+	struct omx_endpoint *ep;
+	int ret = 0;
+
+	if (copy_from_user(&req, arg, sizeof(req)))
+		return -EFAULT;
+	if (req.flags || req.pad)
+		return -EINVAL;
+
+	mutex_lock(&file->lock);
+	if (file->endpoint) {
+		ret = -EISCONN;
+		goto out;
+	}
+	ep = omx_endpoint_open(&req);
+	if (IS_ERR(ep)) {
+		ret = PTR_ERR(ep);
+		goto out;
+	}
+	/* lockless readers see a fully built endpoint or none */
+	smp_store_release(&file->endpoint, ep);
+out:
+	mutex_unlock(&file->lock);
+	return ret;
+}
+
+static int omx_cmd_get_endpoint_info(struct omx_file *file, void __user *arg)
+{
+	struct omx_endpoint_info info;
+	struct omx_endpoint *ep;
+
+	/* pairs with smp_store_release() in omx_cmd_open_endpoint() */
+	ep = smp_load_acquire(&file->endpoint);
+	if (!ep)
+		return -ENOTCONN;
+	omx_endpoint_get_info(ep, &info);
+	if (copy_to_user(arg, &info, sizeof(info)))
+		return -EFAULT;
+	return 0;
+}
+
+static const struct omx_cmd omx_cmds[] = {
+	{ OMX_CMD_GET_ABI_VERSION, OMX_CMD_ANY_ABI | OMX_CMD_RAW,
+	  omx_cmd_get_abi_version },
+	{ OMX_CMD_DECLARE_ABI_VERSION, OMX_CMD_ANY_ABI | OMX_CMD_RAW,
+	  omx_cmd_declare_abi_version },
+	{ OMX_CMD_GET_BOARD_COUNT, OMX_CMD_RAW, omx_cmd_get_board_count },
+	{ OMX_CMD_GET_BOARD_INFO, OMX_CMD_RAW, omx_cmd_get_board_info },
+	{ OMX_CMD_GET_COUNTERS, OMX_CMD_RAW, omx_cmd_get_counters },
+	{ OMX_CMD_CLEAR_COUNTERS, OMX_CMD_RAW, omx_cmd_clear_counters },
+	{ OMX_CMD_OPEN_ENDPOINT, 0, omx_cmd_open_endpoint },
+	{ OMX_CMD_GET_ENDPOINT_INFO, 0, omx_cmd_get_endpoint_info },
+};
+
+static const struct omx_cmd *omx_cmd_find(unsigned int cmd)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(omx_cmds); i++)
+		if (omx_cmds[i].cmd == cmd)
+			return &omx_cmds[i];
+	return NULL;
+}
+
+static long omx_dev_ioctl(struct file *filp, unsigned int cmd,
+			  unsigned long arg)
+{
+	struct omx_file *file = filp->private_data;
+	const struct omx_cmd *desc = omx_cmd_find(cmd);
+	struct omx_endpoint *ep;
+
+	if (!desc || (file->raw && !(desc->flags & OMX_CMD_RAW)))
+		return -ENOTTY;
+
+	if (!(desc->flags & OMX_CMD_ANY_ABI)) {
+		if (READ_ONCE(file->abi) != OMX_ABI_AGREED)
+			return -EPROTO;
+		/* pairs with smp_store_release() in omx_cmd_open_endpoint() */
+		ep = smp_load_acquire(&file->endpoint);
+		if (ep && omx_endpoint_is_dead(ep))
+			return -ENODEV;
+	}
+
+	return desc->handler(file, (void __user *)arg);
+}
+
+static int omx_dev_open_file(struct inode *inode, struct file *filp, bool raw)
+{
+	struct omx_file *file;
+	int ret;
+
+	ret = nonseekable_open(inode, filp);
+	if (ret)
+		return ret;
+
+	file = kzalloc(sizeof(*file), GFP_KERNEL);
+	if (!file)
+		return -ENOMEM;
+	file->raw = raw;
+	file->abi = OMX_ABI_UNDECLARED;
+	mutex_init(&file->lock);
+	filp->private_data = file;
+	return 0;
+}
+
+static int omx_dev_open(struct inode *inode, struct file *filp)
+{
+	return omx_dev_open_file(inode, filp, false);
+}
+
+static int omx_dev_open_raw(struct inode *inode, struct file *filp)
+{
+	return omx_dev_open_file(inode, filp, true);
+}
+
+static int omx_dev_release(struct inode *inode, struct file *filp)
+{
+	struct omx_file *file = filp->private_data;
+
+	if (file->endpoint)
+		omx_endpoint_close(file->endpoint);
+	mutex_destroy(&file->lock);
+	kfree(file);
+	return 0;
+}
+
+static const struct file_operations omx_fops = {
+	.owner = THIS_MODULE,
+	.open = omx_dev_open,
+	.release = omx_dev_release,
+	.unlocked_ioctl = omx_dev_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,	/* the ABI has no pointers inside */
+	.llseek = no_llseek,
+};
+
+static const struct file_operations omx_raw_fops = {
+	.owner = THIS_MODULE,
+	.open = omx_dev_open_raw,
+	.release = omx_dev_release,
+	.unlocked_ioctl = omx_dev_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = no_llseek,
+};
+
+/* Any user may open endpoints for now; access control comes with udev rules. */
+static struct miscdevice omx_miscdev = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = OMX_DEVICE_NAME,
+	.fops = &omx_fops,
+	.mode = 0666,
+};
+
+static struct miscdevice omx_raw_miscdev = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = OMX_RAW_DEVICE_NAME,
+	.fops = &omx_raw_fops,
+	.mode = 0666,
+};
+
+int omx_dev_init(void)
+{
+	int ret;
+
+	ret = misc_register(&omx_miscdev);
+	if (ret) {
+		pr_err("cannot register /dev/%s (error %d)\n", OMX_DEVICE_NAME, ret);
+		return ret;
+	}
+	ret = misc_register(&omx_raw_miscdev);
+	if (ret) {
+		pr_err("cannot register /dev/%s (error %d)\n", OMX_RAW_DEVICE_NAME, ret);
+		misc_deregister(&omx_miscdev);
+		return ret;
+	}
+	return 0;
+}
+
+void omx_dev_exit(void)
+{
+	misc_deregister(&omx_raw_miscdev);
+	misc_deregister(&omx_miscdev);
+}

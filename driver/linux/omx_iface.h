@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * omx boards: Ethernet interfaces attached to omx.
+ */
+#ifndef OMX_IFACE_H
+#define OMX_IFACE_H
+
+#include <linux/kref.h>
+#include <linux/netdevice.h>
+#include <linux/percpu.h>
+#include <linux/rcupdate.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+#include "omx_abi.h"
+
+struct omx_endpoint;
+
+struct omx_counters {
+	u64 v[OMX_COUNTER_NR];
+};
+
+/*
+ * One attached interface ("board").
+ *
+ * Lifetime: the board table holds one reference and each endpoint opened
+ * on the board holds one more.  Detaching removes the iface from the
+ * table and drops the netdev reference at once, so that an unregistering
+ * netdev never waits for user space; the struct itself lives on until the
+ * last (then dead) endpoint is closed.
+ *
+ * Locking: omx_ifaces_mutex (in omx_iface.c) protects the table and the
+ * cached netdev attributes below; the receive path finds an iface under
+ * RCU and only reads @netdev, @status and the counters.  @endpoint_lock
+ * protects the endpoint slots and @endpoint_count.
+ */
+struct omx_iface {
+	struct kref kref;
+	/*
+	 * NULL once detached.  Whoever uses it outside omx_ifaces_mutex
+	 * must read it under RCU and cope with NULL: detach clears it and
+	 * waits for a grace period before dropping the reference.
+	 */
+	struct net_device __rcu *netdev;
+	netdevice_tracker dev_tracker;
+	u32 index;
+	bool attached;
+
+	/* cached from the netdev under rtnl + omx_ifaces_mutex */
+	u32 status;		/* OMX_BOARD_STATUS_*, read locklessly */
+	u32 mtu;
+	int ifindex;
+	int numa_node;
+	u8 mac[ETH_ALEN];
+	char ifname[IFNAMSIZ];
+	char hostname[OMX_HOSTNAMELEN_MAX];
+
+	struct omx_counters __percpu *counters;
+	/* values at the last clear, subtracted on read (protected by the mutex) */
+	u64 counters_base[OMX_COUNTER_NR];
+
+	/* protects endpoints[] updates and endpoint_count */
+	spinlock_t endpoint_lock;
+	u32 endpoint_count;
+	u32 endpoint_max;
+	struct omx_endpoint __rcu *endpoints[];
+};
+
+static inline void omx_iface_count(struct omx_iface *iface,
+				   enum omx_counter_index idx, u64 n)
+{
+	this_cpu_add(iface->counters->v[idx], n);
+}
+
+int omx_iface_init(void);
+void omx_iface_exit(void);
+
+void omx_ifaces_attach_at_load(const char *list);
+int omx_ifaces_apply(const char *list);
+int omx_ifaces_print_names(char *buf, size_t size);
+
+struct omx_iface *omx_iface_find_by_netdev_rcu(const struct net_device *dev);
+void omx_iface_put(struct omx_iface *iface);
+
+u32 omx_ifaces_get_count(void);
+int omx_iface_get_info(u32 board, struct omx_board_info *info);
+int omx_iface_get_counters(u32 board, struct omx_board_counters *counters);
+int omx_iface_clear_counters(u32 board);
+
+int omx_iface_add_endpoint(u32 board, struct omx_endpoint *ep);
+void omx_iface_remove_endpoint(struct omx_endpoint *ep);
+
+#endif /* OMX_IFACE_H */

@@ -1,0 +1,328 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libomx: opening the omx driver, agreeing on the ABI, board queries and
+ * endpoint binding.  Every failure leaves a message in the handle that
+ * says what went wrong and what to do about it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "omx_lib.h"
+
+/*
+ * Test-only: tests/driver compiles a separate copy of this file with
+ * OMX_ABI_VERSION_OVERRIDE to check that the driver refuses a library
+ * built for another ABI.  The library itself never sets it.
+ */
+#ifdef OMX_ABI_VERSION_OVERRIDE
+#define OMX_LIB_ABI_VERSION	((__u32)(OMX_ABI_VERSION_OVERRIDE))
+#else
+#define OMX_LIB_ABI_VERSION	((__u32)(OMX_ABI_VERSION))
+#endif
+
+__u32 omx_lib_abi_version(void)
+{
+	return OMX_LIB_ABI_VERSION;
+}
+
+__attribute__((format(printf, 3, 4)))
+static enum omx_lib_status omx_lib_fail(struct omx_lib_dev *dev,
+					enum omx_lib_status status,
+					const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(dev->errmsg, sizeof(dev->errmsg), fmt, ap);
+	va_end(ap);
+	return status;
+}
+
+static enum omx_lib_status omx_lib_ok(struct omx_lib_dev *dev)
+{
+	dev->sys_errno = 0;
+	dev->errmsg[0] = '\0';
+	return OMX_LIB_SUCCESS;
+}
+
+/* ioctl() that records errno in the handle; returns 0 or -1 */
+static int omx_lib_ioctl(struct omx_lib_dev *dev, unsigned long cmd, void *arg)
+{
+	if (dev->fd < 0) {
+		dev->sys_errno = EBADF;
+		return -1;
+	}
+	if (ioctl(dev->fd, cmd, arg) < 0) {
+		dev->sys_errno = errno;
+		return -1;
+	}
+	return 0;
+}
+
+/* Failures any command can meet, and the catch-all. */
+static enum omx_lib_status omx_lib_common_failure(struct omx_lib_dev *dev,
+						  const char *what)
+{
+	switch (dev->sys_errno) {
+	case EPROTO:
+		return omx_lib_fail(dev, OMX_LIB_ABI_MISMATCH,
+				    "omx: %s refused: ABI not agreed with the driver (library ABI 0x%x); rebuild omx against the loaded driver",
+				    what, OMX_LIB_ABI_VERSION);
+	case EBADF:
+		return omx_lib_fail(dev, OMX_LIB_SYSTEM_ERROR,
+				    "omx: %s: the omx device is not open", what);
+	default:
+		return omx_lib_fail(dev, OMX_LIB_SYSTEM_ERROR,
+				    "omx: %s failed: %s", what,
+				    strerror(dev->sys_errno));
+	}
+}
+
+/*
+ * ENODEV means "no such board", or, once an endpoint is bound, possibly
+ * that its board was detached by force; only the endpoint query tells.
+ */
+static int omx_lib_endpoint_is_dead(struct omx_lib_dev *dev)
+{
+	struct omx_endpoint_info info;
+	int saved = dev->sys_errno;
+	int dead;
+
+	dead = omx_lib_ioctl(dev, OMX_CMD_GET_ENDPOINT_INFO, &info) < 0 &&
+	       dev->sys_errno == ENODEV;
+	dev->sys_errno = saved;
+	return dead;
+}
+
+static enum omx_lib_status omx_lib_dead_failure(struct omx_lib_dev *dev)
+{
+	return omx_lib_fail(dev, OMX_LIB_ENDPOINT_DEAD,
+			    "omx: the endpoint's board was detached; close the endpoint and open one on an attached board");
+}
+
+static enum omx_lib_status omx_lib_board_failure(struct omx_lib_dev *dev,
+						 const char *what, __u32 board)
+{
+	switch (dev->sys_errno) {
+	case ENODEV:
+		if (omx_lib_endpoint_is_dead(dev))
+			return omx_lib_dead_failure(dev);
+		return omx_lib_fail(dev, OMX_LIB_NO_SUCH_BOARD,
+				    "omx: no board %u: attach an interface first (echo IFNAME > /sys/module/omx/parameters/ifnames)",
+				    board);
+	case EINVAL:
+		return omx_lib_fail(dev, OMX_LIB_BAD_INDEX,
+				    "omx: %s: board index %u is out of range (boards are 0 to %u)",
+				    what, board, OMX_MAX_BOARDS - 1);
+	case EPERM:
+	case EACCES:
+		return omx_lib_fail(dev, OMX_LIB_ACCESS_DENIED,
+				    "omx: %s on board %u: permission denied (needs CAP_NET_ADMIN, e.g. root)",
+				    what, board);
+	default:
+		return omx_lib_common_failure(dev, what);
+	}
+}
+
+enum omx_lib_status omx_lib_open(struct omx_lib_dev *dev, const char *path)
+{
+	__u32 driver_abi = 0, lib_abi = OMX_LIB_ABI_VERSION;
+	int err;
+
+	dev->fd = -1;
+	dev->driver_abi = 0;
+	omx_lib_ok(dev);
+
+	dev->fd = open(path, O_RDWR | O_CLOEXEC);
+	if (dev->fd < 0) {
+		dev->sys_errno = errno;
+		switch (errno) {
+		case ENOENT:
+		case ENXIO:
+		case ENODEV:
+			return omx_lib_fail(dev, OMX_LIB_NO_DRIVER,
+					    "omx: %s not found: is the omx kernel module loaded? (modprobe omx / insmod omx.ko)",
+					    path);
+		case EACCES:
+		case EPERM:
+			return omx_lib_fail(dev, OMX_LIB_ACCESS_DENIED,
+					    "omx: permission denied opening %s: ask your administrator for access to it",
+					    path);
+		default:
+			return omx_lib_fail(dev, OMX_LIB_SYSTEM_ERROR,
+					    "omx: cannot open %s: %s", path,
+					    strerror(errno));
+		}
+	}
+
+	if (omx_lib_ioctl(dev, OMX_CMD_GET_ABI_VERSION, &driver_abi) < 0) {
+		err = dev->sys_errno;
+		omx_lib_close(dev);
+		dev->sys_errno = err;
+		return omx_lib_fail(dev, OMX_LIB_SYSTEM_ERROR,
+				    "omx: %s does not answer the omx ABI query (%s): is it the omx driver?",
+				    path, strerror(err));
+	}
+	dev->driver_abi = driver_abi;
+
+	/* declare even when we already know: the driver then logs it too */
+	if (omx_lib_ioctl(dev, OMX_CMD_DECLARE_ABI_VERSION, &lib_abi) < 0 ||
+	    driver_abi != lib_abi) {
+		err = dev->sys_errno;
+		omx_lib_close(dev);
+		dev->sys_errno = err ? err : EPROTO;
+		if (dev->sys_errno != EPROTO && driver_abi == lib_abi)
+			return omx_lib_fail(dev, OMX_LIB_SYSTEM_ERROR,
+					    "omx: declaring ABI 0x%x to %s failed: %s",
+					    lib_abi, path, strerror(err));
+		return omx_lib_fail(dev, OMX_LIB_ABI_MISMATCH,
+				    "omx: library built for ABI 0x%x but driver speaks ABI 0x%x; rebuild omx against the loaded driver",
+				    lib_abi, driver_abi);
+	}
+	return omx_lib_ok(dev);
+}
+
+void omx_lib_close(struct omx_lib_dev *dev)
+{
+	if (dev->fd >= 0)
+		close(dev->fd);
+	dev->fd = -1;
+}
+
+const char *omx_lib_errmsg(const struct omx_lib_dev *dev)
+{
+	return dev->errmsg;
+}
+
+const char *omx_lib_strstatus(enum omx_lib_status status)
+{
+	switch (status) {
+	case OMX_LIB_SUCCESS:
+		return "success";
+	case OMX_LIB_NO_DRIVER:
+		return "omx driver not loaded";
+	case OMX_LIB_ACCESS_DENIED:
+		return "permission denied";
+	case OMX_LIB_ABI_MISMATCH:
+		return "library and driver ABI mismatch";
+	case OMX_LIB_NO_SUCH_BOARD:
+		return "no such board";
+	case OMX_LIB_BAD_INDEX:
+		return "index out of range";
+	case OMX_LIB_BUSY:
+		return "endpoint busy";
+	case OMX_LIB_ALREADY_BOUND:
+		return "endpoint already open on this handle";
+	case OMX_LIB_NOT_BOUND:
+		return "no endpoint open on this handle";
+	case OMX_LIB_ENDPOINT_DEAD:
+		return "endpoint dead: its board was detached";
+	case OMX_LIB_SYSTEM_ERROR:
+		return "system error";
+	}
+	return "unknown status";
+}
+
+enum omx_lib_status omx_lib_get_board_count(struct omx_lib_dev *dev,
+					    __u32 *count)
+{
+	if (omx_lib_ioctl(dev, OMX_CMD_GET_BOARD_COUNT, count) < 0) {
+		if (dev->sys_errno == ENODEV && omx_lib_endpoint_is_dead(dev))
+			return omx_lib_dead_failure(dev);
+		return omx_lib_common_failure(dev, "getting the board count");
+	}
+	return omx_lib_ok(dev);
+}
+
+enum omx_lib_status omx_lib_get_board_info(struct omx_lib_dev *dev,
+					   __u32 board,
+					   struct omx_board_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->board_index = board;
+	if (omx_lib_ioctl(dev, OMX_CMD_GET_BOARD_INFO, info) < 0)
+		return omx_lib_board_failure(dev, "getting board info", board);
+	return omx_lib_ok(dev);
+}
+
+enum omx_lib_status omx_lib_get_counters(struct omx_lib_dev *dev, __u32 board,
+					 struct omx_board_counters *counters)
+{
+	memset(counters, 0, sizeof(*counters));
+	counters->board_index = board;
+	if (omx_lib_ioctl(dev, OMX_CMD_GET_COUNTERS, counters) < 0)
+		return omx_lib_board_failure(dev, "reading counters", board);
+	return omx_lib_ok(dev);
+}
+
+enum omx_lib_status omx_lib_clear_counters(struct omx_lib_dev *dev,
+					   __u32 board)
+{
+	if (omx_lib_ioctl(dev, OMX_CMD_CLEAR_COUNTERS, &board) < 0)
+		return omx_lib_board_failure(dev, "clearing counters", board);
+	return omx_lib_ok(dev);
+}
+
+const char *omx_lib_counter_name(unsigned int index)
+{
+	static const char *const names[OMX_COUNTER_NR] = OMX_COUNTER_NAMES;
+
+	if (index >= OMX_COUNTER_NR || !names[index])
+		return "unknown";
+	return names[index];
+}
+
+enum omx_lib_status omx_lib_open_endpoint(struct omx_lib_dev *dev, __u32 board,
+					  __u32 endpoint)
+{
+	struct omx_endpoint_open req = {
+		.board_index = board,
+		.endpoint_index = endpoint,
+	};
+
+	if (omx_lib_ioctl(dev, OMX_CMD_OPEN_ENDPOINT, &req) == 0)
+		return omx_lib_ok(dev);
+
+	switch (dev->sys_errno) {
+	case EINVAL:
+		return omx_lib_fail(dev, OMX_LIB_BAD_INDEX,
+				    "omx: no endpoint %u on board %u: indexes go from 0 to the board's endpoint count minus one (see omx_info -v)",
+				    endpoint, board);
+	case EBUSY:
+		return omx_lib_fail(dev, OMX_LIB_BUSY,
+				    "omx: endpoint %u of board %u is already open; pick another index",
+				    endpoint, board);
+	case EISCONN:
+		return omx_lib_fail(dev, OMX_LIB_ALREADY_BOUND,
+				    "omx: this handle already has an endpoint open; open the device again for another one");
+	case ENOTTY:
+		return omx_lib_fail(dev, OMX_LIB_SYSTEM_ERROR,
+				    "omx: endpoints cannot be opened on this device (use %s)",
+				    OMX_DEVICE_PATH);
+	default:
+		return omx_lib_board_failure(dev, "opening an endpoint", board);
+	}
+}
+
+enum omx_lib_status omx_lib_get_endpoint_info(struct omx_lib_dev *dev,
+					      struct omx_endpoint_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	if (omx_lib_ioctl(dev, OMX_CMD_GET_ENDPOINT_INFO, info) == 0)
+		return omx_lib_ok(dev);
+
+	switch (dev->sys_errno) {
+	case ENODEV:
+		return omx_lib_dead_failure(dev);
+	case ENOTCONN:
+		return omx_lib_fail(dev, OMX_LIB_NOT_BOUND,
+				    "omx: no endpoint open on this handle");
+	default:
+		return omx_lib_common_failure(dev, "getting endpoint info");
+	}
+}

@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * omx_bad_ioctl: feed the driver invalid ioctls and check each errno.
+ *
+ * Prints one line per check: "ok <what>", "FAIL <what>: expected X, got Y"
+ * or "skip <what>: <why>", then a summary.  Exits 1 on any FAIL, 2 if
+ * /dev/omx cannot be opened.  Checks that need a board use the first
+ * attached one; with CAP_NET_ADMIN missing, CLEAR_COUNTERS must be EPERM.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "omx_abi.h"
+
+static int checks, failures;
+
+static const char *errname(int err)
+{
+	static char buf[32];
+	const char *name = err ? strerrorname_np(err) : "success";
+
+	if (name)
+		return name;
+	snprintf(buf, sizeof(buf), "errno %d", err);
+	return buf;
+}
+
+/* 0 or the errno of ioctl(): one value, so no argument-order surprise */
+static int ioctl_err(int fd, unsigned long cmd, void *arg)
+{
+	return ioctl(fd, cmd, arg) < 0 ? errno : 0;
+}
+
+/* @got: 0 or an errno; @expected: 0 for success */
+static int check(const char *what, int got, int expected)
+{
+	checks++;
+	if (got == expected) {
+		printf("ok %s\n", what);
+		return 0;
+	}
+	failures++;
+	printf("FAIL %s: expected %s, ", what, errname(expected));
+	printf("got %s\n", errname(got));
+	return -1;
+}
+
+#define CHECK(what, fd, cmd, arg, expected) \
+	check(what, ioctl_err(fd, cmd, arg), expected)
+
+static void check_true(const char *what, int cond)
+{
+	checks++;
+	if (cond) {
+		printf("ok %s\n", what);
+	} else {
+		failures++;
+		printf("FAIL %s\n", what);
+	}
+}
+
+static void skip(const char *what, const char *why)
+{
+	printf("skip %s: %s\n", what, why);
+}
+
+static int open_dev(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0) {
+		fprintf(stderr, "omx_bad_ioctl: cannot open %s: %s (is the omx module loaded?)\n",
+			path, strerror(errno));
+		exit(2);
+	}
+	return fd;
+}
+
+static int open_declared(const char *path)
+{
+	__u32 v = OMX_ABI_VERSION;
+	int fd = open_dev(path);
+
+	if (ioctl(fd, OMX_CMD_DECLARE_ABI_VERSION, &v) < 0) {
+		fprintf(stderr, "omx_bad_ioctl: declaring ABI 0x%x failed: %s\n",
+			v, strerror(errno));
+		exit(2);
+	}
+	return fd;
+}
+
+/* 0 or the errno of OPEN_ENDPOINT */
+static int open_endpoint(int fd, __u32 board, __u32 index, __u32 flags,
+			 __u32 pad)
+{
+	struct omx_endpoint_open req = {
+		.board_index = board,
+		.endpoint_index = index,
+		.flags = flags,
+		.pad = pad,
+	};
+
+	return ioctl_err(fd, OMX_CMD_OPEN_ENDPOINT, &req);
+}
+
+static void check_undeclared(void *badptr)
+{
+	struct omx_board_info info = { .board_index = 0 };
+	int fd = open_dev(OMX_DEVICE_PATH);
+	__u32 v = 0, count;
+
+	CHECK("GET_ABI_VERSION before declaring", fd, OMX_CMD_GET_ABI_VERSION, &v, 0);
+	check_true("GET_ABI_VERSION returns OMX_ABI_VERSION", v == OMX_ABI_VERSION);
+	CHECK("GET_ABI_VERSION NULL", fd, OMX_CMD_GET_ABI_VERSION, NULL, EFAULT);
+	CHECK("GET_ABI_VERSION unmapped pointer", fd, OMX_CMD_GET_ABI_VERSION, badptr, EFAULT);
+	CHECK("GET_BOARD_COUNT before declaring", fd, OMX_CMD_GET_BOARD_COUNT, &count, EPROTO);
+	CHECK("GET_BOARD_INFO before declaring", fd, OMX_CMD_GET_BOARD_INFO, &info, EPROTO);
+	check("OPEN_ENDPOINT before declaring", open_endpoint(fd, 0, 0, 0, 0), EPROTO);
+	CHECK("unknown command before declaring", fd, _IO(OMX_IOC_MAGIC, 0x7f), NULL, ENOTTY);
+	CHECK("foreign command (TCGETS)", fd, TCGETS, badptr, ENOTTY);
+	CHECK("DECLARE_ABI_VERSION NULL", fd, OMX_CMD_DECLARE_ABI_VERSION, NULL, EFAULT);
+	CHECK("GET_BOARD_COUNT after failed declaration", fd, OMX_CMD_GET_BOARD_COUNT, &count, EPROTO);
+	close(fd);
+
+	fd = open_dev(OMX_DEVICE_PATH);
+	v = OMX_ABI_VERSION + 1;
+	CHECK("DECLARE_ABI_VERSION wrong version", fd, OMX_CMD_DECLARE_ABI_VERSION, &v, EPROTO);
+	CHECK("GET_BOARD_COUNT after mismatch", fd, OMX_CMD_GET_BOARD_COUNT, &count, EPROTO);
+	check("OPEN_ENDPOINT after mismatch", open_endpoint(fd, 0, 0, 0, 0), EPROTO);
+	CHECK("GET_ABI_VERSION after mismatch", fd, OMX_CMD_GET_ABI_VERSION, &v, 0);
+	close(fd);
+}
+
+/* First attached board, or -1; sets *empty to a free slot, or -1. */
+static int find_boards(int fd, struct omx_board_info *first, int *empty)
+{
+	struct omx_board_info info;
+	__u32 board, count, found = 0;
+	int first_board = -1;
+
+	*empty = -1;
+	for (board = 0; board < OMX_MAX_BOARDS; board++) {
+		memset(&info, 0, sizeof(info));
+		info.board_index = board;
+		if (ioctl(fd, OMX_CMD_GET_BOARD_INFO, &info) == 0) {
+			found++;
+			if (first_board < 0) {
+				first_board = (int)board;
+				*first = info;
+			}
+		} else if (errno == ENODEV && *empty < 0) {
+			*empty = (int)board;
+		}
+	}
+	if (ioctl(fd, OMX_CMD_GET_BOARD_COUNT, &count) == 0)
+		check_true("GET_BOARD_COUNT matches the boards found", count == found);
+	return first_board;
+}
+
+static void check_boards(int fd, void *badptr, int empty)
+{
+	struct omx_board_counters counters;
+	struct omx_board_info info;
+	int root = geteuid() == 0;
+	__u32 board;
+
+	CHECK("unknown command", fd, _IO(OMX_IOC_MAGIC, 0x7f), NULL, ENOTTY);
+	CHECK("GET_BOARD_INFO number with a wrong size", fd,
+	      _IOWR(OMX_IOC_MAGIC, 0x03, __u32), &board, ENOTTY);
+	CHECK("GET_BOARD_COUNT NULL", fd, OMX_CMD_GET_BOARD_COUNT, NULL, EFAULT);
+	CHECK("GET_BOARD_COUNT unmapped pointer", fd, OMX_CMD_GET_BOARD_COUNT, badptr, EFAULT);
+	CHECK("GET_BOARD_INFO NULL", fd, OMX_CMD_GET_BOARD_INFO, NULL, EFAULT);
+	CHECK("GET_BOARD_INFO unmapped pointer", fd, OMX_CMD_GET_BOARD_INFO, badptr, EFAULT);
+	CHECK("GET_COUNTERS NULL", fd, OMX_CMD_GET_COUNTERS, NULL, EFAULT);
+
+	memset(&info, 0, sizeof(info));
+	info.board_index = OMX_MAX_BOARDS;
+	CHECK("GET_BOARD_INFO board OMX_MAX_BOARDS", fd, OMX_CMD_GET_BOARD_INFO, &info, EINVAL);
+	info.board_index = 0xffffffffU;
+	CHECK("GET_BOARD_INFO board 0xffffffff", fd, OMX_CMD_GET_BOARD_INFO, &info, EINVAL);
+
+	memset(&counters, 0, sizeof(counters));
+	counters.board_index = OMX_MAX_BOARDS;
+	CHECK("GET_COUNTERS board OMX_MAX_BOARDS", fd, OMX_CMD_GET_COUNTERS, &counters, EINVAL);
+	counters.board_index = 0;
+	counters.flags = 1;
+	CHECK("GET_COUNTERS non-zero flags", fd, OMX_CMD_GET_COUNTERS, &counters, EINVAL);
+
+	board = OMX_MAX_BOARDS;
+	if (root) {
+		CHECK("CLEAR_COUNTERS NULL", fd, OMX_CMD_CLEAR_COUNTERS, NULL, EFAULT);
+		CHECK("CLEAR_COUNTERS board OMX_MAX_BOARDS", fd, OMX_CMD_CLEAR_COUNTERS, &board, EINVAL);
+	} else {
+		CHECK("CLEAR_COUNTERS without privilege", fd, OMX_CMD_CLEAR_COUNTERS, &board, EPERM);
+	}
+
+	if (empty < 0) {
+		skip("board queries on an empty slot", "all board slots are attached");
+		return;
+	}
+	info.board_index = (__u32)empty;
+	CHECK("GET_BOARD_INFO empty slot", fd, OMX_CMD_GET_BOARD_INFO, &info, ENODEV);
+	counters.board_index = (__u32)empty;
+	counters.flags = 0;
+	CHECK("GET_COUNTERS empty slot", fd, OMX_CMD_GET_COUNTERS, &counters, ENODEV);
+	board = (__u32)empty;
+	if (root)
+		CHECK("CLEAR_COUNTERS empty slot", fd, OMX_CMD_CLEAR_COUNTERS, &board, ENODEV);
+	check("OPEN_ENDPOINT empty board slot", open_endpoint(fd, (__u32)empty, 0, 0, 0), ENODEV);
+}
+
+/* A free endpoint index on @board, from the top, or -1 */
+static int find_free_endpoint(const struct omx_board_info *board)
+{
+	__u32 i;
+	int fd;
+
+	for (i = board->endpoint_max; i-- > 0;) {
+		fd = open_declared(OMX_DEVICE_PATH);
+		if (!open_endpoint(fd, board->board_index, i, 0, 0)) {
+			close(fd);
+			return (int)i;
+		}
+		close(fd);
+	}
+	return -1;
+}
+
+/* Consumes @fd: the endpoint bound to it must be freed by close(). */
+static void check_endpoints(int fd, void *badptr, const struct omx_board_info *board)
+{
+	struct omx_endpoint_info epinfo;
+	__u32 b = board->board_index;
+	int other, index;
+
+	CHECK("GET_ENDPOINT_INFO without endpoint", fd, OMX_CMD_GET_ENDPOINT_INFO, &epinfo, ENOTCONN);
+	CHECK("OPEN_ENDPOINT NULL", fd, OMX_CMD_OPEN_ENDPOINT, NULL, EFAULT);
+	CHECK("OPEN_ENDPOINT unmapped pointer", fd, OMX_CMD_OPEN_ENDPOINT, badptr, EFAULT);
+	check("OPEN_ENDPOINT board OMX_MAX_BOARDS", open_endpoint(fd, OMX_MAX_BOARDS, 0, 0, 0), EINVAL);
+	check("OPEN_ENDPOINT endpoint endpoint_max",
+	      open_endpoint(fd, b, board->endpoint_max, 0, 0), EINVAL);
+	check("OPEN_ENDPOINT endpoint 0xffffffff", open_endpoint(fd, b, 0xffffffffU, 0, 0), EINVAL);
+	check("OPEN_ENDPOINT non-zero flags", open_endpoint(fd, b, 0, 1, 0), EINVAL);
+	check("OPEN_ENDPOINT non-zero pad", open_endpoint(fd, b, 0, 0, 1), EINVAL);
+
+	index = find_free_endpoint(board);
+	if (index < 0) {
+		skip("endpoint binding checks", "every endpoint of the board is open");
+		close(fd);
+		return;
+	}
+	if (check("OPEN_ENDPOINT free endpoint", open_endpoint(fd, b, (__u32)index, 0, 0), 0)) {
+		close(fd);
+		return;
+	}
+
+	check("OPEN_ENDPOINT twice on one fd (same index)",
+	      open_endpoint(fd, b, (__u32)index, 0, 0), EISCONN);
+	check("OPEN_ENDPOINT twice on one fd (other index)",
+	      open_endpoint(fd, b, index ? 0 : 1, 0, 0), EISCONN);
+
+	other = open_declared(OMX_DEVICE_PATH);
+	check("OPEN_ENDPOINT endpoint in use", open_endpoint(other, b, (__u32)index, 0, 0), EBUSY);
+	close(other);
+
+	memset(&epinfo, 0xff, sizeof(epinfo));
+	CHECK("GET_ENDPOINT_INFO", fd, OMX_CMD_GET_ENDPOINT_INFO, &epinfo, 0);
+	check_true("GET_ENDPOINT_INFO fields",
+		   epinfo.board_index == b && epinfo.endpoint_index == (__u32)index &&
+		   epinfo.owner_pid == getpid() && epinfo.pad == 0);
+	CHECK("GET_ENDPOINT_INFO NULL", fd, OMX_CMD_GET_ENDPOINT_INFO, NULL, EFAULT);
+
+	/* closing the first fd must free the endpoint for someone else */
+	close(fd);
+	other = open_declared(OMX_DEVICE_PATH);
+	check("OPEN_ENDPOINT after the owner closed it",
+	      open_endpoint(other, b, (__u32)index, 0, 0), 0);
+	close(other);
+}
+
+static void check_raw(void)
+{
+	struct omx_endpoint_info epinfo;
+	__u32 v = 0, count;
+	int fd = open_dev(OMX_RAW_DEVICE_PATH);
+
+	CHECK("raw: GET_ABI_VERSION", fd, OMX_CMD_GET_ABI_VERSION, &v, 0);
+	CHECK("raw: GET_BOARD_COUNT before declaring", fd, OMX_CMD_GET_BOARD_COUNT, &count, EPROTO);
+	v = OMX_ABI_VERSION;
+	CHECK("raw: DECLARE_ABI_VERSION", fd, OMX_CMD_DECLARE_ABI_VERSION, &v, 0);
+	CHECK("raw: GET_BOARD_COUNT", fd, OMX_CMD_GET_BOARD_COUNT, &count, 0);
+	check("raw: OPEN_ENDPOINT", open_endpoint(fd, 0, 0, 0, 0), ENOTTY);
+	CHECK("raw: GET_ENDPOINT_INFO", fd, OMX_CMD_GET_ENDPOINT_INFO, &epinfo, ENOTTY);
+	close(fd);
+}
+
+int main(int argc, char **argv)
+{
+	struct omx_board_info first;
+	int fd, board, empty;
+	void *badptr;
+
+	if (argc > 1) {
+		printf("usage: omx_bad_ioctl\n"
+		       "Check the errno of invalid omx ioctls; prints ok/FAIL/skip lines.\n");
+		return strcmp(argv[1], "-h") && strcmp(argv[1], "--help") ? 2 : 0;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	memset(&first, 0, sizeof(first));
+
+	/* a page the kernel cannot read or write */
+	badptr = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (badptr == MAP_FAILED) {
+		perror("omx_bad_ioctl: mmap");
+		return 2;
+	}
+
+	check_undeclared(badptr);
+	check_raw();
+
+	fd = open_declared(OMX_DEVICE_PATH);
+	board = find_boards(fd, &first, &empty);
+	check_boards(fd, badptr, empty);
+	if (board < 0) {
+		skip("endpoint checks", "no board attached");
+		close(fd);
+	} else {
+		check_endpoints(fd, badptr, &first);	/* closes fd */
+	}
+
+	printf("omx_bad_ioctl: %d checks, %d failed\n", checks, failures);
+	return failures ? 1 : 0;
+}
