@@ -28,7 +28,7 @@
 #define OMX_ABI_ASSERT(cond, msg) static_assert(cond, msg)
 
 /* 0xMMmm: major.minor; any difference between library and driver is refused */
-#define OMX_ABI_VERSION		0x100
+#define OMX_ABI_VERSION		0x101
 
 /* misc devices, created as /dev/omx and /dev/omx-raw */
 #define OMX_DEVICE_NAME		"omx"
@@ -46,6 +46,10 @@
 #define OMX_ENDPOINTS_MAX	32
 /* hard cap: the destination endpoint is a single byte on the wire */
 #define OMX_ENDPOINTS_LIMIT	256
+/* default of the "peers" module parameter (size of the peer table) */
+#define OMX_PEERS_DEFAULT	1024
+/* hard cap: peer indexes are 16 bits on the wire and 0xffff means unknown */
+#define OMX_PEERS_LIMIT		65535
 
 /*
  * Per-board counters.  Append only: an index is ABI.  Counters marked
@@ -54,14 +58,34 @@
 enum omx_counter_index {
 	OMX_COUNTER_RX_FRAMES			= 0,
 	OMX_COUNTER_RX_BYTES			= 1,
-	OMX_COUNTER_TX_FRAMES			= 2,	/* later */
-	OMX_COUNTER_TX_BYTES			= 3,	/* later */
+	OMX_COUNTER_TX_FRAMES			= 2,
+	OMX_COUNTER_TX_BYTES			= 3,
 	OMX_COUNTER_RX_DROP_BAD_ETHERTYPE	= 4,
 	OMX_COUNTER_RX_DROP_TOO_SHORT		= 5,
-	OMX_COUNTER_RX_DROP_BAD_HEADER		= 6,	/* later */
+	/* unicast-only type sent to a group address, or bad source MAC */
+	OMX_COUNTER_RX_DROP_BAD_HEADER		= 6,
 	OMX_COUNTER_RX_DROP_UNKNOWN_ENDPOINT	= 7,	/* later */
 	OMX_COUNTER_RX_DROP_IFACE_DOWN		= 8,
 	OMX_COUNTER_RX_DROP_OTHER_HOST		= 9,
+	/* one per omx_wire_validate() verdict (common/omx_wire_codec.h) */
+	OMX_COUNTER_RX_DROP_BAD_TYPE		= 10,
+	/* types omx_wire_validate() or this driver does not handle (yet) */
+	OMX_COUNTER_RX_DROP_UNSUPPORTED		= 11,
+	OMX_COUNTER_RX_DROP_BAD_LENGTH		= 12,
+	OMX_COUNTER_RX_DROP_BAD_FRAG		= 13,
+	OMX_COUNTER_RX_DROP_BAD_NACK		= 14,
+	OMX_COUNTER_RX_DROP_BAD_SUBTYPE		= 15,
+	/* our own MAC address as source: a loop or a forgery */
+	OMX_COUNTER_RX_DROP_OWN_MAC		= 16,
+	/* HOST_REPLY hostname empty, not NUL-terminated or not printable */
+	OMX_COUNTER_RX_DROP_BAD_HOSTNAME	= 17,
+	/* peer discovery frames, counted once accepted or sent */
+	OMX_COUNTER_RX_HOST_QUERY		= 18,
+	OMX_COUNTER_RX_HOST_REPLY		= 19,
+	OMX_COUNTER_TX_HOST_QUERY		= 20,
+	OMX_COUNTER_TX_HOST_REPLY		= 21,
+	/* frames not sent: no memory, board down or detached, queue full */
+	OMX_COUNTER_TX_ERRORS			= 22,
 	OMX_COUNTER_NR
 };
 
@@ -80,6 +104,19 @@ enum omx_counter_index {
 	[OMX_COUNTER_RX_DROP_UNKNOWN_ENDPOINT]	= "rx_drop_unknown_endpoint", \
 	[OMX_COUNTER_RX_DROP_IFACE_DOWN]	= "rx_drop_iface_down",	\
 	[OMX_COUNTER_RX_DROP_OTHER_HOST]	= "rx_drop_other_host",	\
+	[OMX_COUNTER_RX_DROP_BAD_TYPE]		= "rx_drop_bad_type",	\
+	[OMX_COUNTER_RX_DROP_UNSUPPORTED]	= "rx_drop_unsupported", \
+	[OMX_COUNTER_RX_DROP_BAD_LENGTH]	= "rx_drop_bad_length",	\
+	[OMX_COUNTER_RX_DROP_BAD_FRAG]		= "rx_drop_bad_frag",	\
+	[OMX_COUNTER_RX_DROP_BAD_NACK]		= "rx_drop_bad_nack",	\
+	[OMX_COUNTER_RX_DROP_BAD_SUBTYPE]	= "rx_drop_bad_subtype", \
+	[OMX_COUNTER_RX_DROP_OWN_MAC]		= "rx_drop_own_mac",	\
+	[OMX_COUNTER_RX_DROP_BAD_HOSTNAME]	= "rx_drop_bad_hostname", \
+	[OMX_COUNTER_RX_HOST_QUERY]		= "rx_host_query",	\
+	[OMX_COUNTER_RX_HOST_REPLY]		= "rx_host_reply",	\
+	[OMX_COUNTER_TX_HOST_QUERY]		= "tx_host_query",	\
+	[OMX_COUNTER_TX_HOST_REPLY]		= "tx_host_reply",	\
+	[OMX_COUNTER_TX_ERRORS]			= "tx_errors",		\
 }
 
 /* room in the ABI for counters added later without changing the layout */
@@ -118,6 +155,22 @@ OMX_ABI_ASSERT(OMX_COUNTER_NR <= OMX_COUNTERS_MAX, "too many omx counters");
 #define OMX_CMD_OPEN_ENDPOINT		_IOW(OMX_IOC_MAGIC, 0x10, struct omx_endpoint_open)
 /* out: struct omx_endpoint_info of this fd's endpoint; ENOTCONN if none */
 #define OMX_CMD_GET_ENDPOINT_INFO	_IOR(OMX_IOC_MAGIC, 0x11, struct omx_endpoint_info)
+
+/* out: struct omx_peer_table_info */
+#define OMX_CMD_GET_PEER_COUNT		_IOR(OMX_IOC_MAGIC, 0x20, struct omx_peer_table_info)
+/*
+ * in/out: struct omx_peer_info.  EINVAL peer_index >= the table size
+ * (omx_peer_table_info.max), ENOENT no peer at that index (indexes may be
+ * sparse: a board's peers leave the table when it is detached).
+ */
+#define OMX_CMD_GET_PEER_INFO		_IOWR(OMX_IOC_MAGIC, 0x21, struct omx_peer_info)
+/*
+ * in: __u32 board index.  Broadcasts a HOST_QUERY on that board; replies
+ * fill the peer table asynchronously.  EPERM without CAP_NET_ADMIN, EINVAL
+ * index >= OMX_MAX_BOARDS, ENODEV empty slot, ENETDOWN board down or
+ * without link, ENOMEM/ENOBUFS the frame could not be sent.
+ */
+#define OMX_CMD_DISCOVER_PEERS		_IOW(OMX_IOC_MAGIC, 0x22, __u32)
 
 /*
  * Once the board of an fd's endpoint is detached by force (or its
@@ -174,5 +227,37 @@ struct omx_endpoint_info {
 };
 
 OMX_ABI_ASSERT(sizeof(struct omx_endpoint_info) == 16, "omx_endpoint_info layout");
+
+/*
+ * The peer table: hosts (board MAC addresses) heard on attached boards.
+ * @refused counts, since load, the frames from an unknown host that could
+ * not be recorded because the table was full (a host heard again counts
+ * again); when it is not 0 the "peers" module parameter is too small.
+ */
+struct omx_peer_table_info {
+	__u32 count;			/* peers in the table now */
+	__u32 max;			/* table size: valid indexes 0..max-1 */
+	__u64 refused;			/* new peers refused since load: table full */
+};
+
+OMX_ABI_ASSERT(sizeof(struct omx_peer_table_info) == 16, "omx_peer_table_info layout");
+
+/* struct omx_peer_info.flags bits */
+#define OMX_PEER_FLAG_HOSTNAME		0x1U	/* hostname known (HOST_REPLY seen) */
+
+/* index of the peer meaning "not known" (OMX_PEER_INDEX_UNKNOWN on the wire) */
+#define OMX_PEER_INDEX_NONE		0xffffU
+
+struct omx_peer_info {
+	__u32 peer_index;		/* in */
+	__u32 board_index;		/* board it was last heard through */
+	__u32 flags;			/* OMX_PEER_FLAG_* */
+	__u32 reverse_index;		/* our index in its table, OMX_PEER_INDEX_NONE if unknown */
+	__u8 mac[6];
+	__u8 pad[2];
+	char hostname[OMX_HOSTNAMELEN_MAX];	/* NUL-terminated, "" if unknown */
+};
+
+OMX_ABI_ASSERT(sizeof(struct omx_peer_info) == 104, "omx_peer_info layout");
 
 #endif /* OMX_ABI_H */

@@ -26,6 +26,8 @@ enum omx_lib_status {
 	OMX_LIB_NOT_BOUND,		/* this handle has no endpoint */
 	OMX_LIB_ENDPOINT_DEAD,		/* its board was detached by force */
 	OMX_LIB_SYSTEM_ERROR,		/* anything else: see sys_errno */
+	OMX_LIB_NO_SUCH_PEER,		/* no peer at that index */
+	OMX_LIB_BOARD_DOWN,		/* board down or without link */
 };
 
 #define OMX_LIB_ERRMSG_LEN	256
@@ -73,5 +75,33 @@ enum omx_lib_status omx_lib_open_endpoint(struct omx_lib_dev *dev, __u32 board,
 					  __u32 endpoint);
 enum omx_lib_status omx_lib_get_endpoint_info(struct omx_lib_dev *dev,
 					      struct omx_endpoint_info *info);
+
+/*
+ * Peers: the hosts the driver has heard on its boards (see
+ * docs/wire.md, "Peer discovery").
+ */
+
+/* Number of peers, table size, and peers refused because it was full. */
+enum omx_lib_status omx_lib_get_peer_table_info(struct omx_lib_dev *dev,
+						struct omx_peer_table_info *info);
+/*
+ * Peer at table index @index.  OMX_LIB_NO_SUCH_PEER for a free index
+ * (indexes may be sparse), OMX_LIB_BAD_INDEX beyond the table.
+ */
+enum omx_lib_status omx_lib_get_peer_info(struct omx_lib_dev *dev, __u32 index,
+					  struct omx_peer_info *info);
+/*
+ * Iterate over the peers: the first peer at index *@index or above goes
+ * into @info and *@index is set to its index.  Start at 0 and continue
+ * from *@index + 1; OMX_LIB_NO_SUCH_PEER once there is none left.
+ */
+enum omx_lib_status omx_lib_next_peer(struct omx_lib_dev *dev, __u32 *index,
+				      struct omx_peer_info *info);
+/*
+ * Broadcast a discovery query on @board (needs CAP_NET_ADMIN).  Returns
+ * at once: the answers fill the peer table within milliseconds, so poll
+ * the table to see them.  OMX_LIB_BOARD_DOWN if the board cannot send.
+ */
+enum omx_lib_status omx_lib_discover_peers(struct omx_lib_dev *dev, __u32 board);
 
 #endif /* OMX_LIB_H */

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -224,6 +225,10 @@ const char *omx_lib_strstatus(enum omx_lib_status status)
 		return "endpoint dead: its board was detached";
 	case OMX_LIB_SYSTEM_ERROR:
 		return "system error";
+	case OMX_LIB_NO_SUCH_PEER:
+		return "no such peer";
+	case OMX_LIB_BOARD_DOWN:
+		return "board down";
 	}
 	return "unknown status";
 }
@@ -324,5 +329,83 @@ enum omx_lib_status omx_lib_get_endpoint_info(struct omx_lib_dev *dev,
 				    "omx: no endpoint open on this handle");
 	default:
 		return omx_lib_common_failure(dev, "getting endpoint info");
+	}
+}
+
+enum omx_lib_status omx_lib_get_peer_table_info(struct omx_lib_dev *dev,
+						struct omx_peer_table_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	if (omx_lib_ioctl(dev, OMX_CMD_GET_PEER_COUNT, info) < 0) {
+		if (dev->sys_errno == ENODEV && omx_lib_endpoint_is_dead(dev))
+			return omx_lib_dead_failure(dev);
+		return omx_lib_common_failure(dev, "getting the peer count");
+	}
+	return omx_lib_ok(dev);
+}
+
+enum omx_lib_status omx_lib_get_peer_info(struct omx_lib_dev *dev, __u32 index,
+					  struct omx_peer_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->peer_index = index;
+	if (omx_lib_ioctl(dev, OMX_CMD_GET_PEER_INFO, info) == 0)
+		return omx_lib_ok(dev);
+
+	switch (dev->sys_errno) {
+	case ENOENT:
+		return omx_lib_fail(dev, OMX_LIB_NO_SUCH_PEER,
+				    "omx: no peer %u in the peer table (see omx_info for the peers)",
+				    index);
+	case EINVAL:
+		return omx_lib_fail(dev, OMX_LIB_BAD_INDEX,
+				    "omx: peer index %u is beyond the peer table (see the omx peers= module parameter)",
+				    index);
+	case ENODEV:
+		if (omx_lib_endpoint_is_dead(dev))
+			return omx_lib_dead_failure(dev);
+		return omx_lib_common_failure(dev, "getting peer info");
+	default:
+		return omx_lib_common_failure(dev, "getting peer info");
+	}
+}
+
+enum omx_lib_status omx_lib_next_peer(struct omx_lib_dev *dev, __u32 *index,
+				      struct omx_peer_info *info)
+{
+	enum omx_lib_status st;
+	__u32 i;
+
+	for (i = *index; ; i++) {
+		st = omx_lib_get_peer_info(dev, i, info);
+		if (st == OMX_LIB_SUCCESS) {
+			*index = i;
+			return st;
+		}
+		if (st == OMX_LIB_BAD_INDEX)
+			return omx_lib_fail(dev, OMX_LIB_NO_SUCH_PEER,
+					    "omx: no peer at index %u or above", *index);
+		if (st != OMX_LIB_NO_SUCH_PEER || i == UINT32_MAX)
+			return st;
+	}
+}
+
+enum omx_lib_status omx_lib_discover_peers(struct omx_lib_dev *dev, __u32 board)
+{
+	if (omx_lib_ioctl(dev, OMX_CMD_DISCOVER_PEERS, &board) == 0)
+		return omx_lib_ok(dev);
+
+	switch (dev->sys_errno) {
+	case ENETDOWN:
+		return omx_lib_fail(dev, OMX_LIB_BOARD_DOWN,
+				    "omx: board %u cannot send: bring its interface up and check its link",
+				    board);
+	case ENOMEM:
+	case ENOBUFS:
+		return omx_lib_fail(dev, OMX_LIB_SYSTEM_ERROR,
+				    "omx: discovery on board %u: the query could not be sent (%s); try again",
+				    board, strerror(dev->sys_errno));
+	default:
+		return omx_lib_board_failure(dev, "peer discovery", board);
 	}
 }

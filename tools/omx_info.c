@@ -1,18 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * omx_info: what the omx driver has attached, one line per board.
+ * omx_info: what the omx driver has attached, one line per board, and
+ * the peers it has heard, one line per peer.
  *
  * Output (stable, parsed by tests):
- *   omx driver ABI 0x100, library ABI 0x100
+ *   omx driver ABI 0x101, library ABI 0x101
  *   board 0: ifname=veth0 mac=aa:bb:cc:dd:ee:ff mtu=9000 status=up,running endpoints=0 hostname=guest:0
- *   warning: ...            (board down, no link, MTU too small, no board)
+ *   peer 0: mac=52:54:00:12:34:57 hostname=node1:0 board=0
+ *   warning: ...            (board down, no link, MTU too small, no board,
+ *                            peer table full)
+ * A peer whose hostname is not known yet shows "hostname=-".  Peer
+ * indexes may be sparse (a detached board's peers leave the table).
  * With -v, each board line is followed by
  *   board 0: ifindex=3 numa_node=-1 endpoint_max=32
+ * and each peer line by
+ *   peer 0: reverse_index=1      (our index in its table, or "unknown")
+ * With -d, discovery is triggered on every board first and omx_info waits
+ * for the answers (up to -w seconds) before printing.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "omx_lib.h"
 #include "omx_wire.h"
@@ -20,11 +31,16 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: omx_info [-v] [-h]\n"
-		"Show the omx driver's ABI and its attached boards (interfaces).\n"
-		"  -v, --verbose  also show ifindex, NUMA node and endpoint slots\n"
-		"  -h, --help     show this help\n"
-		"Lines starting with \"warning:\" point at a board omx cannot use well.\n");
+		"usage: omx_info [-v] [-d [-w SECONDS]] [-h]\n"
+		"Show the omx driver's ABI, its attached boards (interfaces) and the\n"
+		"peers (hosts) it has heard on them.\n"
+		"  -v, --verbose       also show ifindex, NUMA node, endpoint slots and\n"
+		"                      each peer's reverse index\n"
+		"  -d, --discover      first look for peers on every board (needs\n"
+		"                      CAP_NET_ADMIN) and wait for their answers\n"
+		"  -w, --wait SECONDS  longest wait for answers with -d (default 2)\n"
+		"  -h, --help          show this help\n"
+		"Lines starting with \"warning:\" point at something omx cannot use well.\n");
 }
 
 static void format_status(__u32 status, char *buf, size_t size)
@@ -61,10 +77,132 @@ static void print_board(const struct omx_board_info *info, int verbose)
 		       info->ifname);
 }
 
+static void print_peer(const struct omx_peer_info *peer, int verbose)
+{
+	const __u8 *m = peer->mac;
+
+	printf("peer %u: mac=%02x:%02x:%02x:%02x:%02x:%02x hostname=%s board=%u\n",
+	       peer->peer_index, m[0], m[1], m[2], m[3], m[4], m[5],
+	       (peer->flags & OMX_PEER_FLAG_HOSTNAME) ? peer->hostname : "-",
+	       peer->board_index);
+	if (!verbose)
+		return;
+	if (peer->reverse_index == OMX_PEER_INDEX_NONE)
+		printf("peer %u: reverse_index=unknown\n", peer->peer_index);
+	else
+		printf("peer %u: reverse_index=%u\n", peer->peer_index,
+		       peer->reverse_index);
+}
+
+static int print_peers(struct omx_lib_dev *dev, int verbose)
+{
+	struct omx_peer_table_info table;
+	struct omx_peer_info peer;
+	enum omx_lib_status st;
+	__u32 index, found = 0;
+
+	if (omx_lib_get_peer_table_info(dev, &table) != OMX_LIB_SUCCESS)
+		return -1;
+	/* the table may change between the calls: just stop where it ends */
+	for (index = 0; found < table.count; index++, found++) {
+		st = omx_lib_next_peer(dev, &index, &peer);
+		if (st == OMX_LIB_NO_SUCH_PEER)
+			break;
+		if (st != OMX_LIB_SUCCESS)
+			return -1;
+		print_peer(&peer, verbose);
+	}
+	if (table.refused)
+		printf("warning: peer table full: new peers refused %llu time(s) (table size %u); reload omx with a larger peers= parameter\n",
+		       (unsigned long long)table.refused, table.max);
+	return 0;
+}
+
+/* Peers in the table, and how many of them have a hostname. */
+static int count_peers(struct omx_lib_dev *dev, __u32 *count, __u32 *named)
+{
+	struct omx_peer_table_info table;
+	struct omx_peer_info peer;
+	enum omx_lib_status st;
+	__u32 index, found;
+
+	*named = 0;
+	if (omx_lib_get_peer_table_info(dev, &table) != OMX_LIB_SUCCESS)
+		return -1;
+	*count = table.count;
+	for (index = 0, found = 0; found < table.count; index++, found++) {
+		st = omx_lib_next_peer(dev, &index, &peer);
+		if (st == OMX_LIB_NO_SUCH_PEER)
+			break;
+		if (st != OMX_LIB_SUCCESS)
+			return -1;
+		if (peer.flags & OMX_PEER_FLAG_HOSTNAME)
+			(*named)++;
+	}
+	return 0;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/*
+ * Broadcast a query on every board that can send, then wait until every
+ * peer has a hostname and the table has been still for a while, at most
+ * @wait_ms.  A down board gets a warning, not an error.
+ */
+static int discover(struct omx_lib_dev *dev, long wait_ms)
+{
+	const long step = 100, still_ms = 500;
+	__u32 count, found = 0, board, n, named, last_n = 0, last_named = 0;
+	struct omx_board_info info;
+	enum omx_lib_status st;
+	long waited = 0, still = 0;
+
+	if (omx_lib_get_board_count(dev, &count) != OMX_LIB_SUCCESS)
+		return -1;
+	for (board = 0; board < OMX_MAX_BOARDS && found < count; board++) {
+		st = omx_lib_get_board_info(dev, board, &info);
+		if (st == OMX_LIB_NO_SUCH_BOARD)
+			continue;
+		if (st != OMX_LIB_SUCCESS)
+			return -1;
+		found++;
+		st = omx_lib_discover_peers(dev, board);
+		if (st == OMX_LIB_BOARD_DOWN || st == OMX_LIB_NO_SUCH_BOARD)
+			fprintf(stderr, "omx_info: no discovery on board %u (%s): %s\n",
+				board, info.ifname, omx_lib_errmsg(dev));
+		else if (st != OMX_LIB_SUCCESS)
+			return -1;
+	}
+
+	while (waited < wait_ms) {
+		sleep_ms(step);
+		waited += step;
+		if (count_peers(dev, &n, &named))
+			return -1;
+		if (n == last_n && named == last_named)
+			still += step;
+		else
+			still = 0;
+		last_n = n;
+		last_named = named;
+		if (named == n && still >= still_ms)
+			break;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "discover", no_argument, NULL, 'd' },
+		{ "wait", required_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -72,12 +210,28 @@ int main(int argc, char **argv)
 	enum omx_lib_status st;
 	struct omx_lib_dev dev;
 	__u32 count, found = 0, board;
-	int verbose = 0, c;
+	int verbose = 0, do_discover = 0, c;
+	long wait_ms = 2000;
+	double wait_s;
+	char *end;
 
-	while ((c = getopt_long(argc, argv, "vh", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "vdw:h", options, NULL)) != -1) {
 		switch (c) {
 		case 'v':
 			verbose = 1;
+			break;
+		case 'd':
+			do_discover = 1;
+			break;
+		case 'w':
+			errno = 0;
+			wait_s = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !(wait_s >= 0 && wait_s <= 60)) {
+				fprintf(stderr, "omx_info: invalid wait \"%s\": give 0 to 60 seconds\n",
+					optarg);
+				return 2;
+			}
+			wait_ms = (long)(wait_s * 1000);
 			break;
 		case 'h':
 			usage(stdout);
@@ -103,6 +257,9 @@ int main(int argc, char **argv)
 	printf("omx driver ABI 0x%x, library ABI 0x%x\n", dev.driver_abi,
 	       omx_lib_abi_version());
 
+	if (do_discover && discover(&dev, wait_ms))
+		goto fail;
+
 	st = omx_lib_get_board_count(&dev, &count);
 	if (st != OMX_LIB_SUCCESS)
 		goto fail;
@@ -119,6 +276,8 @@ int main(int argc, char **argv)
 	}
 	if (!found)
 		printf("warning: no board attached: attach one with 'echo IFNAME > /sys/module/omx/parameters/ifnames'\n");
+	if (print_peers(&dev, verbose))
+		goto fail;
 
 	omx_lib_close(&dev);
 	return 0;

@@ -20,6 +20,7 @@
 #include "omx_dev.h"
 #include "omx_endpoint.h"
 #include "omx_iface.h"
+#include "omx_peer.h"
 
 enum omx_abi_state {
 	OMX_ABI_UNDECLARED,
@@ -165,6 +166,44 @@ static int omx_cmd_get_endpoint_info(struct omx_file *file, void __user *arg)
 	return 0;
 }
 
+static int omx_cmd_get_peer_count(struct omx_file *file, void __user *arg)
+{
+	struct omx_peer_table_info info;
+
+	omx_peers_get_table_info(&info);
+	if (copy_to_user(arg, &info, sizeof(info)))
+		return -EFAULT;
+	return 0;
+}
+
+static int omx_cmd_get_peer_info(struct omx_file *file, void __user *arg)
+{
+	struct omx_peer_info __user *uinfo = arg;
+	struct omx_peer_info info;
+	u32 index;
+	int ret;
+
+	if (get_user(index, &uinfo->peer_index))
+		return -EFAULT;
+	ret = omx_peers_get_info(index, &info);
+	if (ret)
+		return ret;
+	if (copy_to_user(uinfo, &info, sizeof(info)))
+		return -EFAULT;
+	return 0;
+}
+
+static int omx_cmd_discover_peers(struct omx_file *file, void __user *arg)
+{
+	u32 board;
+
+	if (!capable(CAP_NET_ADMIN))
+		return -EPERM;
+	if (get_user(board, (u32 __user *)arg))
+		return -EFAULT;
+	return omx_peers_discover(board);
+}
+
 static const struct omx_cmd omx_cmds[] = {
 	{ OMX_CMD_GET_ABI_VERSION, OMX_CMD_ANY_ABI | OMX_CMD_RAW,
 	  omx_cmd_get_abi_version },
@@ -176,6 +215,9 @@ static const struct omx_cmd omx_cmds[] = {
 	{ OMX_CMD_CLEAR_COUNTERS, OMX_CMD_RAW, omx_cmd_clear_counters },
 	{ OMX_CMD_OPEN_ENDPOINT, 0, omx_cmd_open_endpoint },
 	{ OMX_CMD_GET_ENDPOINT_INFO, 0, omx_cmd_get_endpoint_info },
+	{ OMX_CMD_GET_PEER_COUNT, OMX_CMD_RAW, omx_cmd_get_peer_count },
+	{ OMX_CMD_GET_PEER_INFO, OMX_CMD_RAW, omx_cmd_get_peer_info },
+	{ OMX_CMD_DISCOVER_PEERS, OMX_CMD_RAW, omx_cmd_discover_peers },
 };
 
 static const struct omx_cmd *omx_cmd_find(unsigned int cmd)

@@ -11,6 +11,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cpumask.h>
+#include <linux/err.h>
 #include <linux/if_arp.h>
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
@@ -25,6 +26,7 @@
 #include "omx_endpoint.h"
 #include "omx_iface.h"
 #include "omx_main.h"
+#include "omx_peer.h"
 #include "omx_wire.h"
 
 static_assert(OMX_IFNAMSIZ == IFNAMSIZ);
@@ -121,7 +123,7 @@ static void omx_iface_refresh(struct omx_iface *iface)
 		status |= OMX_BOARD_STATUS_UP;
 	if (flags & IFF_RUNNING)
 		status |= OMX_BOARD_STATUS_RUNNING;
-	if (dev->mtu < OMX_MTU_MIN)
+	if (dev->mtu < OMX_IFACE_MTU(OMX_MTU_MIN))
 		status |= OMX_BOARD_STATUS_MTU_TOO_SMALL;
 
 	WRITE_ONCE(iface->status, status);
@@ -137,8 +139,17 @@ static void omx_iface_warn_state(const struct omx_iface *iface)
 			iface->index, iface->ifname, iface->ifname);
 	if (iface->status & OMX_BOARD_STATUS_MTU_TOO_SMALL)
 		pr_warn("board %u (%s): MTU %u is below the %u omx needs; raise it (ip link set %s mtu 9000)\n",
-			iface->index, iface->ifname, iface->mtu, OMX_MTU_MIN,
+			iface->index, iface->ifname, iface->mtu,
+			OMX_IFACE_MTU(OMX_MTU_MIN),
 			iface->ifname);
+}
+
+/* Up with link: frames can go out, so discovery is worth a try. */
+static bool omx_iface_status_usable(u32 status)
+{
+	u32 usable = OMX_BOARD_STATUS_UP | OMX_BOARD_STATUS_RUNNING;
+
+	return (status & usable) == usable;
 }
 
 static int omx_iface_attach(struct net_device *dev)
@@ -199,6 +210,8 @@ static int omx_iface_attach(struct net_device *dev)
 	pr_info("board %u (%s): attached, MTU %u, hostname %s\n",
 		board, iface->ifname, iface->mtu, iface->hostname);
 	omx_iface_warn_state(iface);
+	if (omx_iface_status_usable(iface->status))
+		omx_peer_discover(iface);
 	return 0;
 }
 
@@ -236,9 +249,13 @@ static int omx_iface_detach(struct omx_iface *iface, bool force)
 	RCU_INIT_POINTER(iface->netdev, NULL);
 	RCU_INIT_POINTER(omx_ifaces[iface->index], NULL);
 	omx_ifaces_nr--;
-	/* after this no RCU reader can still hold the netdev through iface */
+	/*
+	 * After this no RCU reader can still hold the netdev through iface,
+	 * and no receive handler can still learn a peer through it.
+	 */
 	synchronize_net();
 	netdev_put(dev, &iface->dev_tracker);
+	omx_peers_forget_board(iface->index);
 
 	if (busy)
 		pr_warn("board %u (%s): detached by force, %u endpoint(s) are now dead\n",
@@ -380,6 +397,29 @@ int omx_ifaces_print_names(char *buf, size_t size)
 	mutex_unlock(&omx_ifaces_mutex);
 	len += scnprintf(buf + len, size - len, "\n");
 	return len;
+}
+
+/*
+ * The board at index @board with a reference held (release it with
+ * omx_iface_put()), or ERR_PTR(-EINVAL) for an index out of range,
+ * ERR_PTR(-ENODEV) for an empty slot.  The board may be detached while
+ * the caller holds it: its netdev is then NULL.
+ */
+struct omx_iface *omx_iface_acquire(u32 board)
+{
+	struct omx_iface *iface;
+
+	if (board >= OMX_MAX_BOARDS)
+		return ERR_PTR(-EINVAL);
+
+	mutex_lock(&omx_ifaces_mutex);
+	iface = omx_iface_get_locked(board);
+	if (iface)
+		kref_get(&iface->kref);
+	else
+		iface = ERR_PTR(-ENODEV);
+	mutex_unlock(&omx_ifaces_mutex);
+	return iface;
 }
 
 u32 omx_ifaces_get_count(void)
@@ -541,6 +581,7 @@ void omx_iface_remove_endpoint(struct omx_endpoint *ep)
 static void omx_iface_handle_event(struct omx_iface *iface,
 				   unsigned long event)
 {
+	u32 old_status = iface->status;
 	char old_name[IFNAMSIZ];
 
 	if (event == NETDEV_UNREGISTER) {
@@ -564,7 +605,7 @@ static void omx_iface_handle_event(struct omx_iface *iface,
 		if (iface->status & OMX_BOARD_STATUS_MTU_TOO_SMALL)
 			pr_warn("board %u (%s): MTU %u is below the %u omx needs; raise it (ip link set %s mtu 9000)\n",
 				iface->index, iface->ifname, iface->mtu,
-				OMX_MTU_MIN, iface->ifname);
+				OMX_IFACE_MTU(OMX_MTU_MIN), iface->ifname);
 		else
 			pr_info("board %u (%s): MTU changed to %u\n",
 				iface->index, iface->ifname, iface->mtu);
@@ -576,6 +617,11 @@ static void omx_iface_handle_event(struct omx_iface *iface,
 	default:
 		break;
 	}
+
+	/* NETDEV_UP, or NETDEV_CHANGE once the link (operstate) follows */
+	if (!omx_iface_status_usable(old_status) &&
+	    omx_iface_status_usable(iface->status))
+		omx_peer_discover(iface);
 }
 
 static int omx_netdev_event(struct notifier_block *nb, unsigned long event,

@@ -31,8 +31,9 @@ struct omx_counters {
  *
  * Locking: omx_ifaces_mutex (in omx_iface.c) protects the table and the
  * cached netdev attributes below; the receive path finds an iface under
- * RCU and only reads @netdev, @status and the counters.  @endpoint_lock
- * protects the endpoint slots and @endpoint_count.
+ * RCU and only reads @netdev, @status, the counters and what never
+ * changes after attach (@index, @hostname).  @endpoint_lock protects the
+ * endpoint slots and @endpoint_count.
  */
 struct omx_iface {
 	struct kref kref;
@@ -80,6 +81,7 @@ int omx_ifaces_apply(const char *list);
 int omx_ifaces_print_names(char *buf, size_t size);
 
 struct omx_iface *omx_iface_find_by_netdev_rcu(const struct net_device *dev);
+struct omx_iface *omx_iface_acquire(u32 board);
 void omx_iface_put(struct omx_iface *iface);
 
 u32 omx_ifaces_get_count(void);

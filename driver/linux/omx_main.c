@@ -15,6 +15,7 @@
 #include "omx_dev.h"
 #include "omx_iface.h"
 #include "omx_main.h"
+#include "omx_peer.h"
 #include "omx_recv.h"
 #include "omx_wire.h"
 
@@ -86,10 +87,11 @@ static void omx_check_leaks(void)
 {
 	int ifaces = atomic_read(&omx_live.ifaces);
 	int endpoints = atomic_read(&omx_live.endpoints);
+	int peers = atomic_read(&omx_live.peers);
 
-	WARN_ONCE(ifaces || endpoints,
-		  "omx: %d board(s) and %d endpoint(s) leaked at exit\n",
-		  ifaces, endpoints);
+	WARN_ONCE(ifaces || endpoints || peers,
+		  "omx: %d board(s), %d endpoint(s) and %d peer(s) leaked at exit\n",
+		  ifaces, endpoints, peers);
 }
 
 static int __init omx_init(void)
@@ -102,9 +104,12 @@ static int __init omx_init(void)
 		return -EINVAL;
 	}
 
-	ret = omx_iface_init();
+	ret = omx_peers_init();
 	if (ret)
 		return ret;
+	ret = omx_iface_init();
+	if (ret)
+		goto out_peers;
 	omx_recv_init();
 
 	/* sysfs writes may race with us from here: hold the parameter lock */
@@ -117,15 +122,17 @@ static int __init omx_init(void)
 	if (ret)
 		goto out_ifaces;
 
-	pr_info("version %s loaded: ABI 0x%x, ethertype 0x%04x, MTU >= %u, %u endpoints per board\n",
-		OMX_DRIVER_VERSION, OMX_ABI_VERSION, OMX_ETH_P, OMX_MTU_MIN,
-		omx_endpoints_max);
+	pr_info("version %s loaded: ABI 0x%x, ethertype 0x%04x, MTU >= %u, %u endpoints per board, %u peers\n",
+		OMX_DRIVER_VERSION, OMX_ABI_VERSION, OMX_ETH_P, OMX_IFACE_MTU(OMX_MTU_MIN),
+		omx_endpoints_max, omx_peers_max);
 	return 0;
 
 out_ifaces:
 	omx_ifnames_set_state(OMX_IFNAMES_GONE);
 	omx_recv_exit();
 	omx_iface_exit();
+out_peers:
+	omx_peers_exit();
 	omx_check_leaks();
 	return ret;
 }
@@ -140,6 +147,7 @@ static void __exit omx_exit(void)
 	omx_ifnames_set_state(OMX_IFNAMES_GONE);
 	omx_recv_exit();
 	omx_iface_exit();
+	omx_peers_exit();
 	omx_check_leaks();
 	pr_info("unloaded\n");
 }

@@ -11,13 +11,14 @@
 extern unsigned int omx_endpoints_max;
 
 /*
- * Every iface and endpoint allocated is counted until it is freed, so
+ * Every iface, endpoint and peer allocated is counted until it is freed, so
  * that module exit can prove nothing leaked (the test harness fails on any
  * kernel WARNING).
  */
 struct omx_live_objects {
 	atomic_t ifaces;
 	atomic_t endpoints;
+	atomic_t peers;
 };
 
 extern struct omx_live_objects omx_live;

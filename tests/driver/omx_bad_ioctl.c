@@ -5,7 +5,8 @@
  * Prints one line per check: "ok <what>", "FAIL <what>: expected X, got Y"
  * or "skip <what>: <why>", then a summary.  Exits 1 on any FAIL, 2 if
  * /dev/omx cannot be opened.  Checks that need a board use the first
- * attached one; with CAP_NET_ADMIN missing, CLEAR_COUNTERS must be EPERM.
+ * attached one; with CAP_NET_ADMIN missing, CLEAR_COUNTERS and
+ * DISCOVER_PEERS must be EPERM.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -112,6 +113,8 @@ static int open_endpoint(int fd, __u32 board, __u32 index, __u32 flags,
 static void check_undeclared(void *badptr)
 {
 	struct omx_board_info info = { .board_index = 0 };
+	struct omx_peer_table_info table;
+	struct omx_peer_info peer = { .peer_index = 0 };
 	int fd = open_dev(OMX_DEVICE_PATH);
 	__u32 v = 0, count;
 
@@ -121,6 +124,9 @@ static void check_undeclared(void *badptr)
 	CHECK("GET_ABI_VERSION unmapped pointer", fd, OMX_CMD_GET_ABI_VERSION, badptr, EFAULT);
 	CHECK("GET_BOARD_COUNT before declaring", fd, OMX_CMD_GET_BOARD_COUNT, &count, EPROTO);
 	CHECK("GET_BOARD_INFO before declaring", fd, OMX_CMD_GET_BOARD_INFO, &info, EPROTO);
+	CHECK("GET_PEER_COUNT before declaring", fd, OMX_CMD_GET_PEER_COUNT, &table, EPROTO);
+	CHECK("GET_PEER_INFO before declaring", fd, OMX_CMD_GET_PEER_INFO, &peer, EPROTO);
+	CHECK("DISCOVER_PEERS before declaring", fd, OMX_CMD_DISCOVER_PEERS, &v, EPROTO);
 	check("OPEN_ENDPOINT before declaring", open_endpoint(fd, 0, 0, 0, 0), EPROTO);
 	CHECK("unknown command before declaring", fd, _IO(OMX_IOC_MAGIC, 0x7f), NULL, ENOTTY);
 	CHECK("foreign command (TCGETS)", fd, TCGETS, badptr, ENOTTY);
@@ -286,6 +292,7 @@ static void check_endpoints(int fd, void *badptr, const struct omx_board_info *b
 
 static void check_raw(void)
 {
+	struct omx_peer_table_info table;
 	struct omx_endpoint_info epinfo;
 	__u32 v = 0, count;
 	int fd = open_dev(OMX_RAW_DEVICE_PATH);
@@ -295,9 +302,115 @@ static void check_raw(void)
 	v = OMX_ABI_VERSION;
 	CHECK("raw: DECLARE_ABI_VERSION", fd, OMX_CMD_DECLARE_ABI_VERSION, &v, 0);
 	CHECK("raw: GET_BOARD_COUNT", fd, OMX_CMD_GET_BOARD_COUNT, &count, 0);
+	CHECK("raw: GET_PEER_COUNT", fd, OMX_CMD_GET_PEER_COUNT, &table, 0);
 	check("raw: OPEN_ENDPOINT", open_endpoint(fd, 0, 0, 0, 0), ENOTTY);
 	CHECK("raw: GET_ENDPOINT_INFO", fd, OMX_CMD_GET_ENDPOINT_INFO, &epinfo, ENOTTY);
 	close(fd);
+}
+
+/* A free peer index below @max, or -1 if the table is full */
+static int find_free_peer(int fd, __u32 max)
+{
+	struct omx_peer_info peer;
+	__u32 i;
+
+	for (i = 0; i < max; i++) {
+		memset(&peer, 0, sizeof(peer));
+		peer.peer_index = i;
+		if (ioctl(fd, OMX_CMD_GET_PEER_INFO, &peer) < 0 && errno == ENOENT)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* The first peer in the table, or -1 if it is empty */
+static int find_peer(int fd, __u32 max, struct omx_peer_info *peer)
+{
+	__u32 i;
+
+	for (i = 0; i < max; i++) {
+		memset(peer, 0, sizeof(*peer));
+		peer->peer_index = i;
+		if (ioctl(fd, OMX_CMD_GET_PEER_INFO, peer) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+static void check_peers(int fd, void *badptr, const struct omx_board_info *board, int empty)
+{
+	struct omx_peer_table_info table;
+	struct omx_peer_info peer;
+	int root = geteuid() == 0;
+	int index;
+	__u32 b;
+
+	CHECK("GET_PEER_COUNT NULL", fd, OMX_CMD_GET_PEER_COUNT, NULL, EFAULT);
+	CHECK("GET_PEER_COUNT unmapped pointer", fd, OMX_CMD_GET_PEER_COUNT, badptr, EFAULT);
+	CHECK("GET_PEER_COUNT number with a wrong size", fd,
+	      _IOR(OMX_IOC_MAGIC, 0x20, __u32), &b, ENOTTY);
+	memset(&table, 0xff, sizeof(table));
+	if (CHECK("GET_PEER_COUNT", fd, OMX_CMD_GET_PEER_COUNT, &table, 0))
+		return;
+	check_true("GET_PEER_COUNT fields", table.max >= 1 && table.max <= OMX_PEERS_LIMIT &&
+		   table.count <= table.max);
+
+	CHECK("GET_PEER_INFO NULL", fd, OMX_CMD_GET_PEER_INFO, NULL, EFAULT);
+	CHECK("GET_PEER_INFO unmapped pointer", fd, OMX_CMD_GET_PEER_INFO, badptr, EFAULT);
+	memset(&peer, 0, sizeof(peer));
+	peer.peer_index = table.max;
+	CHECK("GET_PEER_INFO index = table size", fd, OMX_CMD_GET_PEER_INFO, &peer, EINVAL);
+	peer.peer_index = 0xffffffffU;
+	CHECK("GET_PEER_INFO index 0xffffffff", fd, OMX_CMD_GET_PEER_INFO, &peer, EINVAL);
+
+	index = find_free_peer(fd, table.max);
+	if (index < 0) {
+		skip("GET_PEER_INFO free index", "the peer table is full");
+	} else {
+		peer.peer_index = (__u32)index;
+		CHECK("GET_PEER_INFO free index", fd, OMX_CMD_GET_PEER_INFO, &peer, ENOENT);
+	}
+	index = find_peer(fd, table.max, &peer);
+	if (index < 0) {
+		skip("GET_PEER_INFO fields", "no peer in the table");
+	} else {
+		check_true("GET_PEER_INFO fields",
+			   peer.peer_index == (__u32)index && peer.board_index < OMX_MAX_BOARDS &&
+			   peer.pad[0] == 0 && peer.pad[1] == 0 &&
+			   memchr(peer.hostname, 0, sizeof(peer.hostname)) &&
+			   !(peer.flags & ~OMX_PEER_FLAG_HOSTNAME) &&
+			   !!(peer.flags & OMX_PEER_FLAG_HOSTNAME) == !!peer.hostname[0] &&
+			   (peer.reverse_index < OMX_PEERS_LIMIT ||
+			    peer.reverse_index == OMX_PEER_INDEX_NONE));
+	}
+
+	if (!root) {
+		b = board ? board->board_index : 0;
+		CHECK("DISCOVER_PEERS without privilege", fd, OMX_CMD_DISCOVER_PEERS, &b, EPERM);
+		return;
+	}
+	CHECK("DISCOVER_PEERS NULL", fd, OMX_CMD_DISCOVER_PEERS, NULL, EFAULT);
+	CHECK("DISCOVER_PEERS unmapped pointer", fd, OMX_CMD_DISCOVER_PEERS, badptr, EFAULT);
+	b = OMX_MAX_BOARDS;
+	CHECK("DISCOVER_PEERS board OMX_MAX_BOARDS", fd, OMX_CMD_DISCOVER_PEERS, &b, EINVAL);
+	b = 0xffffffffU;
+	CHECK("DISCOVER_PEERS board 0xffffffff", fd, OMX_CMD_DISCOVER_PEERS, &b, EINVAL);
+	if (empty < 0) {
+		skip("DISCOVER_PEERS empty slot", "all board slots are attached");
+	} else {
+		b = (__u32)empty;
+		CHECK("DISCOVER_PEERS empty slot", fd, OMX_CMD_DISCOVER_PEERS, &b, ENODEV);
+	}
+	if (!board) {
+		skip("DISCOVER_PEERS on a board", "no board attached");
+		return;
+	}
+	b = board->board_index;
+	if ((board->status & OMX_BOARD_STATUS_UP) && (board->status & OMX_BOARD_STATUS_RUNNING))
+		CHECK("DISCOVER_PEERS on a running board", fd, OMX_CMD_DISCOVER_PEERS, &b, 0);
+	else
+		CHECK("DISCOVER_PEERS on a board without link", fd, OMX_CMD_DISCOVER_PEERS, &b,
+		      ENETDOWN);
 }
 
 int main(int argc, char **argv)
@@ -327,6 +440,7 @@ int main(int argc, char **argv)
 	fd = open_declared(OMX_DEVICE_PATH);
 	board = find_boards(fd, &first, &empty);
 	check_boards(fd, badptr, empty);
+	check_peers(fd, badptr, board < 0 ? NULL : &first, empty);
 	if (board < 0) {
 		skip("endpoint checks", "no board attached");
 		close(fd);

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * omx peers: the hosts heard on attached boards, and the HOST_QUERY /
+ * HOST_REPLY discovery protocol that fills the table.
+ */
+#ifndef OMX_PEER_H
+#define OMX_PEER_H
+
+#include <linux/skbuff.h>
+#include <linux/types.h>
+
+#include "omx_abi.h"
+#include "omx_wire_codec.h"
+
+struct omx_iface;
+
+/* "peers" module parameter: size of the peer table, fixed at load */
+extern unsigned int omx_peers_max;
+
+int omx_peers_init(void);
+void omx_peers_exit(void);
+
+/*
+ * Receive handlers, called by the receive path under rcu_read_lock() in
+ * softirq context once the frame is validated and decoded into @pkt.
+ * They do not consume @skb.  Return OMX_COUNTER_NR when the frame was
+ * used, otherwise the counter of the reason it was dropped.
+ */
+enum omx_counter_index omx_peer_recv_host_query(struct omx_iface *iface,
+						const struct sk_buff *skb,
+						const struct omx_pkt *pkt);
+enum omx_counter_index omx_peer_recv_host_reply(struct omx_iface *iface,
+						const struct sk_buff *skb,
+						const struct omx_pkt *pkt);
+
+/* Broadcast a HOST_QUERY on @iface; any context, caller holds a reference. */
+int omx_peer_discover(struct omx_iface *iface);
+/* The same for board index @board (DISCOVER_PEERS ioctl). */
+int omx_peers_discover(u32 board);
+
+/*
+ * Remove the peers heard through board @board.  Called by detach once no
+ * receive handler can run for that board any more.
+ */
+void omx_peers_forget_board(u32 board);
+
+void omx_peers_get_table_info(struct omx_peer_table_info *info);
+int omx_peers_get_info(u32 index, struct omx_peer_info *info);
+
+#endif /* OMX_PEER_H */
