@@ -37,27 +37,23 @@ t_check "attach a list" set_param veth0,vx1
 t_match "list attached" '^board 3: ifname=vx1 ' "$(omx_info)"
 
 # An open endpoint blocks a plain detach, not a forced one.
-sleep 120 | omx_hold_endpoint 1 0 > /tmp/hold.out &
-holder=$!
-omx_wait_for 10 grep -q held /tmp/hold.out
+omx_hold 1 0 /tmp/hold.out
 t_check_fails "detach refused while an endpoint is open" set_param -veth1
 t_match "refusal says how to force" 'board 1 \(veth1\): not detached, 1 endpoint\(s\) open.*--veth1' "$(dmesg)"
 t_match "veth1 still attached" 'board 1: ifname=veth1 .*endpoints=1' "$(omx_info)"
 t_check "forced detach" set_param --veth1
 t_match "forced detach logged" 'board 1 \(veth1\): detached by force, 1 endpoint\(s\) are now dead' "$(dmesg)"
 t_nomatch "veth1 gone after forced detach" 'ifname=veth1' "$(omx_info)"
-kill "$holder"; wait "$holder"
+omx_release
 t_match "the holder's endpoint is dead" 'endpoint dead' "$(cat /tmp/hold.out)"
 t_check "re-attach after forced detach" set_param veth1
 t_match "endpoint index free again" 'board 1: ifname=veth1 .*endpoints=0' "$(omx_info)"
 
 # Removing an attached interface with an open endpoint must not hang.
-sleep 120 | omx_hold_endpoint 0 0 > /tmp/hold2.out &
-holder=$!
-omx_wait_for 10 grep -q held /tmp/hold2.out
+omx_hold 0 0 /tmp/hold2.out
 t_check "delete vx0 while attached with an open endpoint" timeout 30 ip link del vx0
 t_match "unregister detached the board" 'board 0 \(vx0\): interface unregistered' "$(dmesg)"
 t_nomatch "vx0 and its peer vx1 gone from the boards" 'ifname=vx' "$(omx_info)"
-kill "$holder"; wait "$holder"
+omx_release
 t_match "that endpoint is dead too" 'endpoint dead' "$(cat /tmp/hold2.out)"
 t_done

@@ -22,12 +22,10 @@ t_nomatch "no warning on a healthy setup" '^warning:' "$info"
 t_match "kernel log tells about the attach" 'omx: .*veth1' "$(dmesg)"
 
 # A held endpoint pins the module.
-sleep 60 | omx_hold_endpoint 0 3 > /tmp/hold.out &
-holder=$!
-omx_wait_for 10 grep -q held /tmp/hold.out
+omx_hold 0 3 /tmp/hold.out
 t_match "endpoint shows on its board" 'board 0: .* endpoints=1 ' "$(omx_info)"
 t_check_fails "rmmod refused while an endpoint is open" rmmod omx
-kill "$holder"; wait "$holder"
+omx_release
 t_match "endpoint survived the refused rmmod" 'endpoint alive' "$(cat /tmp/hold.out)"
 t_check "rmmod succeeds once it is closed" omx_unload
 t_check_fails "handler gone after unload" grep -qi '^86df ' /proc/net/ptype

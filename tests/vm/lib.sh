@@ -166,3 +166,17 @@ t_done() {
 	echo "checks: $T_PASSED ok, $T_FAILED failed"
 	[ "$T_FAILED" -eq 0 ] && [ "$T_PASSED" -gt 0 ]
 }
+
+# omx_hold BOARD INDEX OUTFILE: keep an endpoint open in the background
+# (omx_hold_endpoint) until omx_release; its verdict lands in OUTFILE.
+# Its stdin is a pipe from a process outside the job, so that waiting for
+# the holder does not wait for the pipe's writer.
+omx_hold() {
+	omx_hold_endpoint "$1" "$2" > "$3" < <(sleep 600) &
+	OMX_HOLDER=$!
+	omx_wait_for 10 grep -q held "$3"
+}
+
+omx_release() {
+	kill "$OMX_HOLDER" && wait "$OMX_HOLDER"
+}
