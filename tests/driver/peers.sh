@@ -11,6 +11,11 @@ other=$((1 - OMX_NODE))
 mymac=$(cat /sys/class/net/eth0/address)
 omx_publish "mac$me" "$mymac"
 peermac=$(omx_lookup "mac$other")
+omx_wait_for 10 sh -c 'omx_info | grep -q "^board 0: .*status=up,running"'
+t_match "eth0 is this node's only board, MTU 9000, up" \
+	"^board 0: ifname=eth0 mac=$mymac mtu=9000 status=up,running endpoints=0 hostname=node$me:0\$" \
+	"$(omx_info)"
+t_nomatch "no second board" '^board 1:' "$(omx_info)"
 omx_barrier loaded
 
 peer_lines() {
