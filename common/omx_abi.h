@@ -28,13 +28,19 @@
 #define OMX_ABI_ASSERT(cond, msg) static_assert(cond, msg)
 
 /* 0xMMmm: major.minor; any difference between library and driver is refused */
-#define OMX_ABI_VERSION		0x101
+#define OMX_ABI_VERSION		0x102
 
 /* misc devices, created as /dev/omx and /dev/omx-raw */
 #define OMX_DEVICE_NAME		"omx"
 #define OMX_RAW_DEVICE_NAME	"omx-raw"
 #define OMX_DEVICE_PATH		"/dev/" OMX_DEVICE_NAME
 #define OMX_RAW_DEVICE_PATH	"/dev/" OMX_RAW_DEVICE_NAME
+
+/* message class limits, the same values as omx_wire.h (asserted there) */
+#define OMX_ABI_TINY_MAX	32
+#define OMX_ABI_SMALL_MAX	128
+#define OMX_ABI_MEDIUM_MAX	32768
+#define OMX_ABI_MEDIUM_FRAGS_MAX	32
 
 /* same value as the kernel's IFNAMSIZ, including the trailing NUL */
 #define OMX_IFNAMSIZ		16
@@ -52,8 +58,7 @@
 #define OMX_PEERS_LIMIT		65535
 
 /*
- * Per-board counters.  Append only: an index is ABI.  Counters marked
- * "later" are defined now but not counted by the skeleton yet.
+ * Per-board counters.  Append only: an index is ABI.
  */
 enum omx_counter_index {
 	OMX_COUNTER_RX_FRAMES			= 0,
@@ -64,7 +69,8 @@ enum omx_counter_index {
 	OMX_COUNTER_RX_DROP_TOO_SHORT		= 5,
 	/* unicast-only type sent to a group address, or bad source MAC */
 	OMX_COUNTER_RX_DROP_BAD_HEADER		= 6,
-	OMX_COUNTER_RX_DROP_UNKNOWN_ENDPOINT	= 7,	/* later */
+	/* endpoint index >= the board's endpoint_max (NACKed) */
+	OMX_COUNTER_RX_DROP_UNKNOWN_ENDPOINT	= 7,
 	OMX_COUNTER_RX_DROP_IFACE_DOWN		= 8,
 	OMX_COUNTER_RX_DROP_OTHER_HOST		= 9,
 	/* one per omx_wire_validate() verdict (common/omx_wire_codec.h) */
@@ -86,6 +92,29 @@ enum omx_counter_index {
 	OMX_COUNTER_TX_HOST_REPLY		= 21,
 	/* frames not sent: no memory, board down or detached, queue full */
 	OMX_COUNTER_TX_ERRORS			= 22,
+	/* messaging frames, counted once accepted (rx) or handed to the board (tx) */
+	OMX_COUNTER_RX_CONNECT			= 23,
+	OMX_COUNTER_RX_TINY			= 24,
+	OMX_COUNTER_RX_SMALL			= 25,
+	OMX_COUNTER_RX_MEDIUM			= 26,
+	OMX_COUNTER_RX_TRUC			= 27,
+	OMX_COUNTER_RX_NACK_LIB			= 28,
+	OMX_COUNTER_TX_CONNECT			= 29,
+	OMX_COUNTER_TX_TINY			= 30,
+	OMX_COUNTER_TX_SMALL			= 31,
+	OMX_COUNTER_TX_MEDIUM			= 32,
+	OMX_COUNTER_TX_TRUC			= 33,
+	OMX_COUNTER_TX_NACK_LIB			= 34,
+	/* a frame for an endpoint index that is valid but not open (NACKed) */
+	OMX_COUNTER_RX_DROP_ENDPOINT_CLOSED	= 35,
+	/* session id does not match the open endpoint's (NACKed) */
+	OMX_COUNTER_RX_DROP_BAD_SESSION		= 36,
+	/* the endpoint's event ring was full: the sender will retransmit */
+	OMX_COUNTER_RX_DROP_QUEUE_FULL		= 37,
+	/* a NACK_LIB, TRUC or CONNECT reply nobody asked for: endpoint gone */
+	OMX_COUNTER_RX_DROP_UNEXPECTED		= 38,
+	/* frames between two endpoints of this host, not put on the wire */
+	OMX_COUNTER_LOCAL_FRAMES		= 39,
 	OMX_COUNTER_NR
 };
 
@@ -117,6 +146,23 @@ enum omx_counter_index {
 	[OMX_COUNTER_TX_HOST_QUERY]		= "tx_host_query",	\
 	[OMX_COUNTER_TX_HOST_REPLY]		= "tx_host_reply",	\
 	[OMX_COUNTER_TX_ERRORS]			= "tx_errors",		\
+	[OMX_COUNTER_RX_CONNECT]		= "rx_connect",		\
+	[OMX_COUNTER_RX_TINY]			= "rx_tiny",		\
+	[OMX_COUNTER_RX_SMALL]			= "rx_small",		\
+	[OMX_COUNTER_RX_MEDIUM]			= "rx_medium",		\
+	[OMX_COUNTER_RX_TRUC]			= "rx_truc",		\
+	[OMX_COUNTER_RX_NACK_LIB]		= "rx_nack_lib",	\
+	[OMX_COUNTER_TX_CONNECT]		= "tx_connect",		\
+	[OMX_COUNTER_TX_TINY]			= "tx_tiny",		\
+	[OMX_COUNTER_TX_SMALL]			= "tx_small",		\
+	[OMX_COUNTER_TX_MEDIUM]			= "tx_medium",		\
+	[OMX_COUNTER_TX_TRUC]			= "tx_truc",		\
+	[OMX_COUNTER_TX_NACK_LIB]		= "tx_nack_lib",	\
+	[OMX_COUNTER_RX_DROP_ENDPOINT_CLOSED]	= "rx_drop_endpoint_closed", \
+	[OMX_COUNTER_RX_DROP_BAD_SESSION]	= "rx_drop_bad_session", \
+	[OMX_COUNTER_RX_DROP_QUEUE_FULL]	= "rx_drop_queue_full",	\
+	[OMX_COUNTER_RX_DROP_UNEXPECTED]	= "rx_drop_unexpected",	\
+	[OMX_COUNTER_LOCAL_FRAMES]		= "local_frames",	\
 }
 
 /* room in the ABI for counters added later without changing the layout */
@@ -155,6 +201,35 @@ OMX_ABI_ASSERT(OMX_COUNTER_NR <= OMX_COUNTERS_MAX, "too many omx counters");
 #define OMX_CMD_OPEN_ENDPOINT		_IOW(OMX_IOC_MAGIC, 0x10, struct omx_endpoint_open)
 /* out: struct omx_endpoint_info of this fd's endpoint; ENOTCONN if none */
 #define OMX_CMD_GET_ENDPOINT_INFO	_IOR(OMX_IOC_MAGIC, 0x11, struct omx_endpoint_info)
+/*
+ * in/out: struct omx_wait.  Sleeps until one of the endpoint's event
+ * rings holds an event beyond the consumer indexes given, a wakeup is
+ * pending, the timeout expires or a signal arrives (EINTR).  Returns at
+ * once if the condition already holds.  ENOTCONN without an endpoint.
+ */
+#define OMX_CMD_WAIT_EVENT		_IOWR(OMX_IOC_MAGIC, 0x12, struct omx_wait)
+/* no argument: wakes every sleeper of WAIT_EVENT on this endpoint (mx_wakeup) */
+#define OMX_CMD_WAKEUP			_IO(OMX_IOC_MAGIC, 0x13)
+
+/*
+ * Send commands.  The frame is built from the argument and the fd's
+ * endpoint (source endpoint index) and handed to the board at once; the
+ * payload is copied from user memory before the ioctl returns, so the
+ * buffer may be reused immediately.  A frame for the sending board's own
+ * MAC address (another endpoint of the same board) is delivered without
+ * the wire and counted as local_frames; frames to other boards, even of
+ * this host, go out on the wire.  Errors:
+ * ENOTCONN no endpoint, EINVAL bad length/index/pad, ENOENT no peer at
+ * peer_index, EFAULT bad data pointer, ENETDOWN board down or without
+ * link, EMSGSIZE frame larger than the board's MTU, ENOBUFS/ENOMEM the
+ * frame could not be allocated or queued.
+ */
+#define OMX_CMD_SEND_CONNECT		_IOW(OMX_IOC_MAGIC, 0x30, struct omx_cmd_send_connect)
+#define OMX_CMD_SEND_TINY		_IOW(OMX_IOC_MAGIC, 0x31, struct omx_cmd_send_msg)
+#define OMX_CMD_SEND_SMALL		_IOW(OMX_IOC_MAGIC, 0x32, struct omx_cmd_send_msg)
+#define OMX_CMD_SEND_MEDIUM_FRAG	_IOW(OMX_IOC_MAGIC, 0x33, struct omx_cmd_send_msg)
+#define OMX_CMD_SEND_LIBACK		_IOW(OMX_IOC_MAGIC, 0x34, struct omx_cmd_send_liback)
+#define OMX_CMD_SEND_NACK_LIB		_IOW(OMX_IOC_MAGIC, 0x35, struct omx_cmd_send_nack_lib)
 
 /* out: struct omx_peer_table_info */
 #define OMX_CMD_GET_PEER_COUNT		_IOR(OMX_IOC_MAGIC, 0x20, struct omx_peer_table_info)
@@ -171,6 +246,14 @@ OMX_ABI_ASSERT(OMX_COUNTER_NR <= OMX_COUNTERS_MAX, "too many omx counters");
  * without link, ENOMEM/ENOBUFS the frame could not be sent.
  */
 #define OMX_CMD_DISCOVER_PEERS		_IOW(OMX_IOC_MAGIC, 0x22, __u32)
+/*
+ * in/out: struct omx_peer_lookup.  Finds a peer by MAC address or by
+ * hostname and returns its index; with OMX_PEER_LOOKUP_CREATE a MAC not
+ * in the table is added (mx_connect to a NIC id never heard of).  ENOENT
+ * not found, ENOSPC table full, EINVAL bad flags, zero/multicast MAC or
+ * hostname not NUL-terminated.  Open to every user.
+ */
+#define OMX_CMD_PEER_LOOKUP		_IOWR(OMX_IOC_MAGIC, 0x23, struct omx_peer_lookup)
 
 /*
  * Once the board of an fd's endpoint is detached by force (or its
@@ -223,10 +306,19 @@ struct omx_endpoint_info {
 	__u32 board_index;
 	__u32 endpoint_index;
 	__s32 owner_pid;		/* opener's thread group, in the caller's pid ns */
+	/*
+	 * Random at open, never 0: every TINY/SMALL/MEDIUM/TRUC frame sent
+	 * to this endpoint must carry it, so frames meant for an earlier
+	 * opener of the same index are refused (NACK BAD_SESSION).
+	 */
+	__u32 session_id;
+	__u32 mtu;			/* the board's MTU when the endpoint was opened */
 	__u32 pad;
+	__u8 mac[6];			/* the board's MAC address */
+	__u8 pad1[2];
 };
 
-OMX_ABI_ASSERT(sizeof(struct omx_endpoint_info) == 16, "omx_endpoint_info layout");
+OMX_ABI_ASSERT(sizeof(struct omx_endpoint_info) == 32, "omx_endpoint_info layout");
 
 /*
  * The peer table: hosts (board MAC addresses) heard on attached boards.
@@ -259,5 +351,228 @@ struct omx_peer_info {
 };
 
 OMX_ABI_ASSERT(sizeof(struct omx_peer_info) == 104, "omx_peer_info layout");
+
+/* struct omx_peer_lookup.flags bits */
+#define OMX_PEER_LOOKUP_BY_HOSTNAME	0x1U	/* match hostname, not mac */
+#define OMX_PEER_LOOKUP_CREATE		0x2U	/* by MAC: add it if missing */
+
+struct omx_peer_lookup {
+	__u32 flags;			/* in: OMX_PEER_LOOKUP_* */
+	__u32 peer_index;		/* out */
+	__u8 mac[6];			/* in (by MAC) or out (by hostname) */
+	__u8 pad[2];
+	char hostname[OMX_HOSTNAMELEN_MAX];	/* in (by hostname) or out, "" if unknown */
+};
+
+OMX_ABI_ASSERT(sizeof(struct omx_peer_lookup) == 96, "omx_peer_lookup layout");
+
+/*
+ * Shared rings.
+ *
+ * mmap(2) of an endpoint fd at offset 0 and length OMX_ENDPOINT_MMAP_LEN,
+ * PROT_READ|PROT_WRITE, MAP_SHARED, gives the regions below; other
+ * offsets or lengths fail with EINVAL, an fd without an endpoint with
+ * ENOTCONN.  The driver produces, the library consumes.  The driver
+ * never reads anything but the consumer indexes back, and treats them
+ * as untrusted hints: a bogus value only makes the ring look full.
+ *
+ * Protocol for each event ring: the driver writes event slot
+ * (prod % N), then publishes prod + 1 with a release store; the
+ * library reads prod with an acquire load, handles slots cons..prod-1,
+ * and then stores cons with a release store.  Indexes are free-running
+ * __u32 counters (they wrap); the ring is full when prod - cons == N.
+ *
+ * Unexpected-event slot i owns receive-ring slot i (OMX_RECVQ_SLOT_LEN
+ * bytes at OMX_RECVQ_OFFSET + i * OMX_RECVQ_SLOT_LEN): a SMALL payload or
+ * MEDIUM fragment is there until the library advances unexp cons past
+ * the event.
+ */
+#define OMX_EXP_EVENTS			512	/* expected ring slots */
+#define OMX_UNEXP_EVENTS		512	/* unexpected ring slots */
+#define OMX_EVENT_LEN			64
+#define OMX_RECVQ_SLOT_LEN		8192	/* >= the largest medium fragment */
+
+#define OMX_CTRL_OFFSET			0
+#define OMX_CTRL_LEN			4096
+#define OMX_EXP_EVENTQ_OFFSET		(OMX_CTRL_OFFSET + OMX_CTRL_LEN)
+#define OMX_EXP_EVENTQ_LEN		(OMX_EXP_EVENTS * OMX_EVENT_LEN)
+#define OMX_UNEXP_EVENTQ_OFFSET		(OMX_EXP_EVENTQ_OFFSET + OMX_EXP_EVENTQ_LEN)
+#define OMX_UNEXP_EVENTQ_LEN		(OMX_UNEXP_EVENTS * OMX_EVENT_LEN)
+#define OMX_RECVQ_OFFSET		(OMX_UNEXP_EVENTQ_OFFSET + OMX_UNEXP_EVENTQ_LEN)
+#define OMX_RECVQ_LEN			(OMX_UNEXP_EVENTS * OMX_RECVQ_SLOT_LEN)
+#define OMX_ENDPOINT_MMAP_LEN		(OMX_RECVQ_OFFSET + OMX_RECVQ_LEN)
+
+OMX_ABI_ASSERT(OMX_EXP_EVENTQ_LEN % 4096 == 0, "rings are page-aligned");
+OMX_ABI_ASSERT(OMX_UNEXP_EVENTQ_LEN % 4096 == 0, "rings are page-aligned");
+
+/* The control page at OMX_CTRL_OFFSET. */
+struct omx_ring_ctrl {
+	__u32 exp_prod;			/* driver writes */
+	__u32 unexp_prod;		/* driver writes */
+	__u32 pad0[14];			/* keep the two writers on separate cache lines */
+	__u32 exp_cons;			/* library writes */
+	__u32 unexp_cons;		/* library writes */
+	__u32 pad1[14];
+	/* events dropped because the ring was full, driver writes */
+	__u32 exp_dropped;
+	__u32 unexp_dropped;
+	__u32 pad2[14];
+};
+
+OMX_ABI_ASSERT(sizeof(struct omx_ring_ctrl) == 192, "omx_ring_ctrl layout");
+
+/*
+ * Events, OMX_EVENT_LEN bytes each, published by the producer index
+ * (never by the type byte).  Expected ring:
+ * answers to this endpoint's own frames (CONNECT replies, acks,
+ * NACKs).  Unexpected ring: what peers start (CONNECT requests, TINY,
+ * SMALL, MEDIUM).  @peer_index is the sender's index in this host's
+ * peer table (use it to answer); @src_endpoint its endpoint index.
+ */
+enum omx_event_type {
+	OMX_EVT_NONE			= 0,
+	OMX_EVT_RECV_CONNECT_REQUEST	= 1,	/* unexpected ring */
+	OMX_EVT_RECV_CONNECT_REPLY	= 2,	/* expected ring */
+	OMX_EVT_RECV_TINY		= 3,	/* unexpected ring, data inline */
+	OMX_EVT_RECV_SMALL		= 4,	/* unexpected ring, data in recvq slot */
+	OMX_EVT_RECV_MEDIUM_FRAG	= 5,	/* unexpected ring, data in recvq slot */
+	OMX_EVT_RECV_LIBACK		= 6,	/* expected ring */
+	OMX_EVT_RECV_NACK_LIB		= 7,	/* expected ring */
+	OMX_EVT_NR
+};
+
+/* Fields of TINY/SMALL/MEDIUM events, as sent (see omx_cmd_send_msg). */
+struct omx_evt_msg {
+	__u64 match_info;
+	__u16 seqnum;
+	__u16 piggyack;
+	__u32 length;			/* TINY/SMALL: payload; MEDIUM: whole message */
+	__u16 frag_length;		/* MEDIUM only */
+	__u8 frag_seqnum;		/* MEDIUM only */
+	__u8 pad0;
+	__u32 recvq_slot;		/* SMALL/MEDIUM: receive-ring slot (== event slot) */
+	__u8 data[OMX_ABI_TINY_MAX];	/* TINY only */
+};
+
+struct omx_evt_connect {
+	__u32 src_session_id;
+	__u32 app_key;			/* request */
+	__u32 target_session_id;	/* reply */
+	__u16 target_recv_seqnum_start;
+	__u8 connect_seqnum;
+	__u8 status;			/* reply */
+	__u8 src_generation;
+	__u8 pad[3];
+};
+
+struct omx_evt_liback {
+	__u32 acknum;
+	__u16 lib_seqnum;		/* acks every seqnum before this one */
+	__u16 send_seq;
+	__u8 resent;
+	__u8 pad[3];
+};
+
+struct omx_evt_nack_lib {
+	__u16 lib_seqnum;		/* seqnum of the refused frame */
+	__u8 nack_type;			/* enum omx_nack_type (omx_wire.h) */
+	__u8 pad;
+};
+
+struct omx_event {
+	__u16 peer_index;
+	__u8 src_endpoint;
+	__u8 type;			/* enum omx_event_type */
+	__u32 pad;
+	union {
+		struct omx_evt_msg msg;
+		struct omx_evt_connect connect;
+		struct omx_evt_liback liback;
+		struct omx_evt_nack_lib nack_lib;
+		__u8 raw[OMX_EVENT_LEN - 8];
+	};
+};
+
+OMX_ABI_ASSERT(sizeof(struct omx_event) == OMX_EVENT_LEN, "omx_event layout");
+
+/*
+ * Send command arguments.  @peer_index is the destination's index in
+ * this host's peer table (OMX_CMD_PEER_LOOKUP), @dst_endpoint its
+ * endpoint index, @session the destination endpoint's session id.  Pads
+ * must be 0 (EINVAL).  The driver fills in the source endpoint and the
+ * head's peer index.
+ */
+struct omx_cmd_send_msg {
+	__u16 peer_index;
+	__u8 dst_endpoint;
+	__u8 frag_seqnum;		/* MEDIUM: fragment index < OMX_ABI_MEDIUM_FRAGS_MAX */
+	__u32 session;
+	__u16 seqnum;
+	__u16 piggyack;
+	/*
+	 * TINY <= 32, SMALL <= 128: payload bytes; MEDIUM: this fragment's
+	 * bytes, 1..the board's fragment size (8192 at MTU 9000).
+	 */
+	__u32 length;
+	__u32 msg_length;		/* MEDIUM: whole message, <= 32768; else 0 */
+	__u32 pad;
+	__u64 match_info;
+	__u64 data;			/* user address of the payload */
+};
+
+OMX_ABI_ASSERT(sizeof(struct omx_cmd_send_msg) == 40, "omx_cmd_send_msg layout");
+
+struct omx_cmd_send_connect {
+	__u16 peer_index;
+	__u8 dst_endpoint;
+	__u8 is_reply;			/* 0 request, 1 reply */
+	__u32 src_session_id;		/* the sender's own session id */
+	__u32 app_key;			/* request only, else 0 */
+	__u32 target_session_id;	/* reply only, else 0 */
+	__u16 target_recv_seqnum_start;
+	__u8 connect_seqnum;
+	__u8 status;			/* reply only, OMX_CONNECT_STATUS_* */
+	__u32 pad;
+};
+
+OMX_ABI_ASSERT(sizeof(struct omx_cmd_send_connect) == 24, "omx_cmd_send_connect layout");
+
+struct omx_cmd_send_liback {
+	__u16 peer_index;
+	__u8 dst_endpoint;
+	__u8 resent;
+	__u32 session;			/* the destination's session id */
+	__u32 acknum;
+	__u16 lib_seqnum;		/* acks every seqnum before this one */
+	__u16 send_seq;
+};
+
+OMX_ABI_ASSERT(sizeof(struct omx_cmd_send_liback) == 16, "omx_cmd_send_liback layout");
+
+struct omx_cmd_send_nack_lib {
+	__u16 peer_index;
+	__u8 dst_endpoint;
+	__u8 nack_type;			/* enum omx_nack_type, 1..4 */
+	__u16 lib_seqnum;
+	__u16 pad;
+};
+
+OMX_ABI_ASSERT(sizeof(struct omx_cmd_send_nack_lib) == 8, "omx_cmd_send_nack_lib layout");
+
+/* struct omx_wait.status */
+#define OMX_WAIT_EVENT			0	/* an event is there */
+#define OMX_WAIT_TIMEOUT		1
+#define OMX_WAIT_WAKEUP			2	/* OMX_CMD_WAKEUP was called */
+
+#define OMX_WAIT_FOREVER		0xffffffffU
+
+struct omx_wait {
+	__u32 exp_cons;			/* in: library's consumer indexes */
+	__u32 unexp_cons;
+	__u32 timeout_ms;		/* in: OMX_WAIT_FOREVER or milliseconds */
+	__u32 status;			/* out: OMX_WAIT_* */
+};
+
+OMX_ABI_ASSERT(sizeof(struct omx_wait) == 16, "omx_wait layout");
 
 #endif /* OMX_ABI_H */
