@@ -8,6 +8,8 @@ endif
 include config.mk
 
 USER_DIRS := libomx tools tests/driver tests/unit
+# directories being written: built once they have a Makefile
+USER_DIRS += $(patsubst %/Makefile,%,$(wildcard examples/Makefile tests/mx/Makefile))
 CHECKPATCH_DIR := $(CURDIR)/.cache/checkpatch
 
 .PHONY: all driver user $(USER_DIRS) check check-unit check-vm lint clean distclean
@@ -23,6 +25,7 @@ $(USER_DIRS):
 	$(MAKE) -C $@
 
 tools tests/driver: libomx
+$(filter examples tests/mx,$(USER_DIRS)): libomx
 
 # checkpatch.pl and its data files come from Debian's linux-source tarball.
 $(CHECKPATCH_DIR)/checkpatch.pl:
