@@ -32,9 +32,12 @@ static int parse_board(const char *s, __u32 *board)
 	unsigned long v;
 	char *end;
 
+	/* decimal only: "010" is board 10, not 8; strtoul would accept "-1" */
+	if (*s < '0' || *s > '9')
+		return -1;
 	errno = 0;
-	v = strtoul(s, &end, 0);
-	if (errno || end == s || *end || v >= OMX_MAX_BOARDS)
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v >= OMX_MAX_BOARDS)
 		return -1;
 	*board = (__u32)v;
 	return 0;
