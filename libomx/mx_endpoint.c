@@ -1,0 +1,451 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * MX endpoints: opening (board and endpoint wildcards, parameters),
+ * mapping the rings, the progression thread, closing, mx_wakeup and the
+ * unexpected handlers.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+
+#include "omx_mx.h"
+
+static mx_return_t omx_parse_params(struct mx_endpoint *ep, mx_param_t *params,
+				    uint32_t count)
+{
+	uint32_t i;
+
+	if (count && !params)
+		return omx_error(NULL, MX_BAD_PARAM_LIST,
+				 "mx_open_endpoint: params_array is NULL but params_count is %u", count);
+	for (i = 0; i < count; i++) {
+		switch (params[i].key) {
+		case MX_PARAM_ERROR_HANDLER:
+			ep->handler = params[i].val.error_handler;
+			break;
+		case MX_PARAM_UNEXP_QUEUE_MAX:
+			if (!params[i].val.unexp_queue_max)
+				return omx_error(NULL, MX_BAD_PARAM_VAL,
+						 "mx_open_endpoint: unexp_queue_max must be at least 1");
+			ep->unexp_queue_max = params[i].val.unexp_queue_max;
+			break;
+		case MX_PARAM_CONTEXT_ID:
+			if (params[i].val.context_id.bits > MX_CONTEXT_ID_BITS_MAX ||
+			    params[i].val.context_id.bits + params[i].val.context_id.shift > 64)
+				return omx_error(NULL, MX_BAD_PARAM_VAL,
+						 "mx_open_endpoint: context id of %u bits at shift %u does not fit (at most %u bits within 64)",
+						 params[i].val.context_id.bits,
+						 params[i].val.context_id.shift, MX_CONTEXT_ID_BITS_MAX);
+			ep->ctx_bits = params[i].val.context_id.bits;
+			ep->ctx_shift = params[i].val.context_id.shift;
+			ep->ctx_mask = ep->ctx_bits ?
+				(((uint64_t)1 << ep->ctx_bits) - 1) << ep->ctx_shift : 0;
+			if (ep->ctx_bits == 64)
+				ep->ctx_mask = ~(uint64_t)0;
+			break;
+		default:
+			return omx_error(NULL, MX_BAD_PARAM_NAME,
+					 "mx_open_endpoint: unknown parameter key %d",
+					 (int)params[i].key);
+		}
+	}
+	return MX_SUCCESS;
+}
+
+/* Opens endpoint @eid of @board on ep->dev; MX code on failure. */
+static mx_return_t omx_try_open(struct mx_endpoint *ep, uint32_t board, uint32_t eid)
+{
+	enum omx_lib_status st;
+
+	st = omx_lib_open(&ep->dev, OMX_DEVICE_PATH);
+	if (st != OMX_LIB_SUCCESS)
+		return st == OMX_LIB_NO_DRIVER ? MX_NO_DRIVER :
+		       st == OMX_LIB_ACCESS_DENIED ? MX_NO_PERM : MX_BAD_KERNEL_VERSION;
+	st = omx_lib_open_endpoint(&ep->dev, board, eid);
+	if (st == OMX_LIB_SUCCESS)
+		return MX_SUCCESS;
+	omx_lib_close(&ep->dev);
+	switch (st) {
+	case OMX_LIB_BUSY:
+		return MX_BUSY;
+	case OMX_LIB_BAD_INDEX:
+		return MX_BAD_ENDPOINT_ID;
+	case OMX_LIB_NO_SUCH_BOARD:
+		return MX_BOARD_UNKNOWN;
+	default:
+		return MX_NO_RESOURCES;
+	}
+}
+
+static mx_return_t omx_open_any(struct mx_endpoint *ep, uint32_t board, uint32_t eid)
+{
+	struct omx_board_info bi;
+	uint32_t b, e, bfirst, blast;
+	mx_return_t ret = MX_BOARD_UNKNOWN, r;
+
+	if (board == MX_ANY_NIC) {
+		bfirst = 0;
+		blast = OMX_MAX_BOARDS - 1;
+	} else {
+		if (board >= OMX_MAX_BOARDS)
+			return MX_BOARD_UNKNOWN;
+		bfirst = blast = board;
+	}
+	for (b = bfirst; b <= blast; b++) {
+		if (omx_lib_get_board_info(&omx_global_dev, b, &bi) != OMX_LIB_SUCCESS)
+			continue;
+		if (eid != MX_ANY_ENDPOINT) {
+			if (eid >= bi.endpoint_max)
+				return MX_BAD_ENDPOINT_ID;
+			return omx_try_open(ep, b, eid);
+		}
+		for (e = 0; e < bi.endpoint_max; e++) {
+			r = omx_try_open(ep, b, e);
+			if (r == MX_SUCCESS)
+				return r;
+			if (r != MX_BUSY)
+				return r;
+		}
+		ret = MX_NO_RESOURCES;
+	}
+	return ret;
+}
+
+static void *omx_progression_thread(void *arg);
+
+mx_return_t mx_open_endpoint(uint32_t board_number, uint32_t endpoint_id,
+			     uint32_t endpoint_key, mx_param_t *params_array,
+			     uint32_t params_count, mx_endpoint_t *endpoint)
+{
+	pthread_mutexattr_t attr;
+	struct mx_endpoint *ep;
+	mx_return_t ret;
+
+	if (!__atomic_load_n(&omx_initialized, __ATOMIC_ACQUIRE))
+		return omx_error(NULL, MX_NOT_INITIALIZED, "mx_open_endpoint: call mx_init() first");
+	if (!endpoint)
+		return omx_error(NULL, MX_BAD_ENDPOINT, "mx_open_endpoint: endpoint pointer is NULL");
+	ep = calloc(1, sizeof(*ep));
+	if (!ep)
+		return omx_error(NULL, MX_NO_RESOURCES, "mx_open_endpoint: out of memory");
+	ep->dev.fd = -1;
+	ep->unexp_queue_max = omx_config.unexp_queue_max;
+	ep->request_timeout_ms = omx_config.request_timeout_ms;
+	ret = omx_parse_params(ep, params_array, params_count);
+	if (ret != MX_SUCCESS) {
+		free(ep);
+		return ret;
+	}
+	ep->scratch = malloc(OMX_RECVQ_SLOT_LEN);
+	if (!ep->scratch) {
+		free(ep);
+		return omx_error(NULL, MX_NO_RESOURCES, "mx_open_endpoint: out of memory");
+	}
+
+	pthread_mutex_lock(&omx_global_lock);
+	ret = omx_open_any(ep, board_number, endpoint_id);
+	pthread_mutex_unlock(&omx_global_lock);
+	if (ret != MX_SUCCESS) {
+		mx_error_handler_t h = ep->handler;
+
+		free(ep->scratch);
+		free(ep);
+		ep = NULL;
+		if (h)
+			return h((char *)"mx_open_endpoint failed", ret);
+		switch (ret) {
+		case MX_BUSY:
+			return omx_error(NULL, ret, "mx_open_endpoint: endpoint %u of board %u is already open; pick another id or MX_ANY_ENDPOINT",
+					 endpoint_id, board_number);
+		case MX_BAD_ENDPOINT_ID:
+			return omx_error(NULL, ret, "mx_open_endpoint: endpoint id %u is out of range for board %u (see omx_info)",
+					 endpoint_id, board_number);
+		case MX_BOARD_UNKNOWN:
+			return omx_error(NULL, ret, "mx_open_endpoint: no board %u attached (see omx_info)",
+					 board_number);
+		case MX_NO_RESOURCES:
+			return omx_error(NULL, ret, "mx_open_endpoint: every endpoint of the board is in use");
+		default:
+			return omx_error(NULL, ret, "mx_open_endpoint: cannot open the omx device");
+		}
+	}
+
+	if (omx_lib_get_endpoint_info(&ep->dev, &ep->info) != OMX_LIB_SUCCESS)
+		goto fail_dev;
+	ep->map = mmap(NULL, OMX_ENDPOINT_MMAP_LEN, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       ep->dev.fd, 0);
+	if (ep->map == MAP_FAILED) {
+		ep->map = NULL;
+		goto fail_dev;
+	}
+	ep->ctrl = (struct omx_ring_ctrl *)((char *)ep->map + OMX_CTRL_OFFSET);
+	ep->exp_ring = (const struct omx_event *)((char *)ep->map + OMX_EXP_EVENTQ_OFFSET);
+	ep->unexp_ring = (const struct omx_event *)((char *)ep->map + OMX_UNEXP_EVENTQ_OFFSET);
+	ep->recvq = (const uint8_t *)ep->map + OMX_RECVQ_OFFSET;
+	ep->exp_cons = __atomic_load_n(&ep->ctrl->exp_cons, __ATOMIC_ACQUIRE);
+	ep->unexp_cons = __atomic_load_n(&ep->ctrl->unexp_cons, __ATOMIC_ACQUIRE);
+	ep->frag_len = OMX_MEDIUM_FRAG_LEN(ep->info.mtu);
+	if (ep->info.mtu < OMX_MTU_MIN || ep->frag_len > OMX_RECVQ_SLOT_LEN)
+		ep->frag_len = OMX_MEDIUM_FRAG_LEN_MIN;
+	ep->nic_id = omx_mac_to_nic_id(ep->info.mac);
+	ep->key = endpoint_key;
+
+	pthread_mutexattr_init(&attr);
+	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+	pthread_mutex_init(&ep->lock, &attr);
+	pthread_mutexattr_destroy(&attr);
+	pthread_cond_init(&ep->cond, NULL);
+	omx_list_init(&ep->recvs);
+	omx_list_init(&ep->unexp);
+	omx_list_init(&ep->connects);
+	omx_list_init(&ep->done);
+	ep->magic = OMX_ENDPOINT_MAGIC;
+
+	if (omx_config.progression) {
+		if (pthread_create(&ep->thread, NULL, omx_progression_thread, ep) == 0)
+			ep->thread_running = true;
+	}
+	pthread_mutex_lock(&omx_global_lock);
+	omx_list_add_tail(&ep->ep_link, &omx_endpoints);
+	pthread_mutex_unlock(&omx_global_lock);
+	*endpoint = ep;
+	return MX_SUCCESS;
+
+fail_dev:
+	ret = omx_error(NULL, MX_NO_RESOURCES, "mx_open_endpoint: cannot map the endpoint rings: %s",
+			ep->dev.errmsg[0] ? ep->dev.errmsg : strerror(errno));
+	omx_lib_close(&ep->dev);
+	free(ep->scratch);
+	free(ep);
+	return ret;
+}
+
+/*
+ * The progression thread keeps acks and retransmissions going while the
+ * application computes: it sleeps in the driver until an event or the
+ * endpoint's next timer, and progresses under the endpoint lock.
+ */
+static void *omx_progression_thread(void *arg)
+{
+	struct mx_endpoint *ep = arg;
+	struct omx_wait w;
+	uint64_t now, next;
+	int64_t delay;
+
+	pthread_mutex_lock(&ep->lock);
+	while (!ep->thread_stop) {
+		if (ep->progression_disabled || ep->dead) {
+			pthread_cond_wait(&ep->cond, &ep->lock);
+			continue;
+		}
+		omx_progress(ep);
+		now = omx_now_ms();
+		next = omx_next_deadline(ep, now);
+		delay = next ? (int64_t)(next - now) : 1000;
+		if (delay > 1000)
+			delay = 1000;
+		if (delay < 0)
+			delay = 0;
+		memset(&w, 0, sizeof(w));
+		w.exp_cons = ep->exp_cons;
+		w.unexp_cons = ep->unexp_cons;
+		w.timeout_ms = (uint32_t)delay;
+		pthread_mutex_unlock(&ep->lock);
+		if (ioctl(ep->dev.fd, OMX_CMD_WAIT_EVENT, &w) < 0) {
+			pthread_mutex_lock(&ep->lock);
+			if (errno == ENODEV)
+				ep->dead = true;
+			continue;
+		}
+		pthread_mutex_lock(&ep->lock);
+		if (w.status == OMX_WAIT_WAKEUP && ep->waiters) {
+			/* the wakeup was meant for an application waiter */
+			struct timespec ts;
+
+			ioctl(ep->dev.fd, OMX_CMD_WAKEUP);
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_nsec += 20 * 1000000;
+			if (ts.tv_nsec >= 1000000000) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000;
+			}
+			pthread_cond_timedwait(&ep->cond, &ep->lock, &ts);
+		}
+	}
+	pthread_mutex_unlock(&ep->lock);
+	return NULL;
+}
+
+void omx_endpoint_close_locked(struct mx_endpoint *ep)
+{
+	struct omx_list *pos, *tmp;
+
+	omx_list_for_each_safe(pos, tmp, &ep->recvs)
+		omx_req_free(omx_container_of(pos, struct omx_req, link));
+	omx_list_for_each_safe(pos, tmp, &ep->connects)
+		omx_req_free(omx_container_of(pos, struct omx_req, link));
+	omx_list_for_each_safe(pos, tmp, &ep->done)
+		omx_req_free(omx_container_of(pos, struct omx_req, done_link));
+	omx_list_for_each_safe(pos, tmp, &ep->unexp) {
+		struct omx_unexp *u = omx_container_of(pos, struct omx_unexp, link);
+
+		omx_list_del(&u->link);
+		omx_unexp_free(u);
+	}
+	omx_partner_free_all(ep);
+}
+
+mx_return_t mx_close_endpoint(mx_endpoint_t ep)
+{
+	mx_return_t ret = omx_check_ep(ep, "mx_close_endpoint");
+
+	if (ret != MX_SUCCESS)
+		return ret;
+	pthread_mutex_lock(&ep->lock);
+	if (ep->in_handler) {
+		pthread_mutex_unlock(&ep->lock);
+		return omx_error(ep, MX_CLOSE_IN_HANDLER,
+				 "mx_close_endpoint: cannot close an endpoint from its unexpected handler");
+	}
+	ep->thread_stop = true;
+	pthread_cond_broadcast(&ep->cond);
+	pthread_mutex_unlock(&ep->lock);
+	if (ep->thread_running) {
+		ioctl(ep->dev.fd, OMX_CMD_WAKEUP);
+		pthread_join(ep->thread, NULL);
+	}
+	pthread_mutex_lock(&omx_global_lock);
+	omx_list_del(&ep->ep_link);
+	pthread_mutex_unlock(&omx_global_lock);
+	pthread_mutex_lock(&ep->lock);
+	ep->magic = 0;
+	omx_endpoint_close_locked(ep);
+	if (ep->map)
+		munmap(ep->map, OMX_ENDPOINT_MMAP_LEN);
+	omx_lib_close(&ep->dev);
+	pthread_mutex_unlock(&ep->lock);
+	pthread_mutex_destroy(&ep->lock);
+	pthread_cond_destroy(&ep->cond);
+	free(ep->scratch);
+	free(ep);
+	return MX_SUCCESS;
+}
+
+mx_return_t mx_wakeup(mx_endpoint_t ep)
+{
+	mx_return_t ret = omx_check_ep(ep, "mx_wakeup");
+
+	if (ret != MX_SUCCESS)
+		return ret;
+	__atomic_add_fetch(&ep->wakeups, 1, __ATOMIC_ACQ_REL);
+	if (ioctl(ep->dev.fd, OMX_CMD_WAKEUP) < 0)
+		return omx_error(ep, MX_BAD_ENDPOINT, "mx_wakeup: %s", strerror(errno));
+	return MX_SUCCESS;
+}
+
+mx_return_t mx_disable_progression(mx_endpoint_t ep)
+{
+	mx_return_t ret = omx_check_ep(ep, "mx_disable_progression");
+
+	if (ret != MX_SUCCESS)
+		return ret;
+	pthread_mutex_lock(&ep->lock);
+	ep->progression_disabled++;
+	pthread_mutex_unlock(&ep->lock);
+	return MX_SUCCESS;
+}
+
+mx_return_t mx_reenable_progression(mx_endpoint_t ep)
+{
+	mx_return_t ret = omx_check_ep(ep, "mx_reenable_progression");
+
+	if (ret != MX_SUCCESS)
+		return ret;
+	pthread_mutex_lock(&ep->lock);
+	if (!ep->progression_disabled) {
+		pthread_mutex_unlock(&ep->lock);
+		return omx_error(ep, MX_BAD_ENDPOINT,
+				 "mx_reenable_progression: progression was not disabled");
+	}
+	ep->progression_disabled--;
+	pthread_cond_broadcast(&ep->cond);
+	pthread_mutex_unlock(&ep->lock);
+	return MX_SUCCESS;
+}
+
+mx_return_t mx_progress(mx_endpoint_t ep)
+{
+	mx_return_t ret = omx_check_ep(ep, "mx_progress");
+
+	if (ret != MX_SUCCESS)
+		return ret;
+	pthread_mutex_lock(&ep->lock);
+	omx_progress(ep);
+	pthread_mutex_unlock(&ep->lock);
+	return MX_SUCCESS;
+}
+
+mx_return_t mx_register_unexp_handler(mx_endpoint_t ep, mx_unexp_handler_t handler,
+				      void *context)
+{
+	mx_return_t ret = omx_check_ep(ep, "mx_register_unexp_handler");
+
+	if (ret != MX_SUCCESS)
+		return ret;
+	pthread_mutex_lock(&ep->lock);
+	ep->unexp_handler = handler;
+	ep->unexp_handler_ctx = context;
+	pthread_mutex_unlock(&ep->lock);
+	return MX_SUCCESS;
+}
+
+mx_return_t mx_register_unexp_callback(mx_endpoint_t ep, mx_matching_callback_t cb,
+				       void *ctxt)
+{
+	mx_return_t ret = omx_check_ep(ep, "mx_register_unexp_callback");
+
+	if (ret != MX_SUCCESS)
+		return ret;
+	pthread_mutex_lock(&ep->lock);
+	ep->unexp_callback = cb;
+	ep->unexp_callback_ctx = ctxt;
+	pthread_mutex_unlock(&ep->lock);
+	return MX_SUCCESS;
+}
+
+mx_return_t mx_get_endpoint_addr(mx_endpoint_t ep, mx_endpoint_addr_t *addr)
+{
+	struct omx_partner *p;
+	struct omx_peer_lookup lk;
+	mx_return_t ret = omx_check_ep(ep, "mx_get_endpoint_addr");
+
+	if (ret != MX_SUCCESS)
+		return ret;
+	if (!addr)
+		return omx_error(ep, MX_BAD_ENDPOINT, "mx_get_endpoint_addr: addr is NULL");
+	memset(&lk, 0, sizeof(lk));
+	lk.flags = OMX_PEER_LOOKUP_CREATE;
+	memcpy(lk.mac, ep->info.mac, 6);
+	if (ioctl(ep->dev.fd, OMX_CMD_PEER_LOOKUP, &lk) < 0)
+		return omx_error(ep, MX_NO_RESOURCES,
+				 "mx_get_endpoint_addr: our board is not in the peer table: %s",
+				 strerror(errno));
+	pthread_mutex_lock(&ep->lock);
+	p = omx_partner_get(ep, (uint16_t)lk.peer_index, (uint8_t)ep->info.endpoint_index,
+			    ep->nic_id);
+	if (!p) {
+		pthread_mutex_unlock(&ep->lock);
+		return omx_error(ep, MX_NO_RESOURCES, "mx_get_endpoint_addr: out of memory");
+	}
+	if (!p->connected) {
+		/* ourselves: the connect handshake will talk to us */
+		p->session = ep->info.session_id;
+		p->key = ep->key;
+	}
+	omx_partner_addr(p, addr);
+	pthread_mutex_unlock(&ep->lock);
+	return MX_SUCCESS;
+}

@@ -1,0 +1,390 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The receiving side: message events (TINY, SMALL, MEDIUM fragments) in
+ * per-partner seqnum order, medium reassembly, matching against posted
+ * receives, the unexpected queue and its handler, synchronous-send
+ * notifications, mx_irecv and mx_iprobe.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "omx_mx.h"
+#include "omx_wire_codec.h"
+
+void omx_unexp_free(struct omx_unexp *u)
+{
+	free(u->data);
+	free(u);
+}
+
+static bool omx_take_sync_mark(struct omx_partner *p, uint16_t seq)
+{
+	uint32_t i;
+
+	for (i = 0; i < p->nsync_marks; i++) {
+		if (p->sync_marks[i] == seq) {
+			p->sync_marks[i] = p->sync_marks[--p->nsync_marks];
+			return true;
+		}
+	}
+	return false;
+}
+
+static void omx_recv_matched(struct omx_partner *p, uint16_t seq, bool sync)
+{
+	if (sync)
+		omx_send_truc(p, OMX_TRUC_FLAG_MATCHED, seq);
+}
+
+void omx_recv_sync_mark(struct omx_partner *p, uint16_t seq)
+{
+	struct mx_endpoint *ep = p->ep;
+	struct omx_list *pos, *tmp;
+	uint32_t i;
+
+	if (!omx_seq_same_session(seq, p->next_recv_seq))
+		return;
+	omx_list_for_each_safe(pos, tmp, &ep->unexp) {
+		struct omx_unexp *u = omx_container_of(pos, struct omx_unexp, link);
+
+		if (u->partner == p && u->seq == seq) {
+			u->sync = true;
+			return;
+		}
+	}
+	if (omx_seq_before(seq, p->next_recv_seq)) {
+		/* received and no longer unexpected: it was matched */
+		omx_send_truc(p, OMX_TRUC_FLAG_MATCHED, seq);
+		return;
+	}
+	for (i = 0; i < p->nsync_marks; i++)
+		if (p->sync_marks[i] == seq)
+			return;
+	/* when full, the sender's next mark gets through */
+	if (p->nsync_marks < OMX_SYNC_MARKS_MAX)
+		p->sync_marks[p->nsync_marks++] = seq;
+}
+
+static void omx_recv_fill(struct mx_endpoint *ep, struct omx_req *r, struct omx_partner *p,
+			  uint64_t match, const void *data, uint32_t len)
+{
+	uint32_t xfer = len < r->length ? len : r->length;
+
+	omx_scatter(r->segs, r->nseg, data, xfer);
+	omx_partner_addr(p, &r->status.source);
+	r->status.match_info = match;
+	r->status.msg_length = len;
+	r->status.xfer_length = xfer;
+	omx_req_complete(ep, r, len > r->length ? MX_STATUS_TRUNCATED : MX_STATUS_SUCCESS);
+}
+
+static struct omx_req *omx_find_recv(struct mx_endpoint *ep, uint64_t match)
+{
+	struct omx_list *pos, *tmp;
+
+	omx_list_for_each_safe(pos, tmp, &ep->recvs) {
+		struct omx_req *r = omx_container_of(pos, struct omx_req, link);
+
+		if (omx_match(match, r->match_info, r->match_mask))
+			return r;
+	}
+	return NULL;
+}
+
+/*
+ * A complete message, in order: match it, give it to the unexpected
+ * handler or queue it.  false when it must be dropped unacknowledged
+ * (unexpected queue full): the sender will send it again.
+ */
+static bool omx_deliver(struct mx_endpoint *ep, struct omx_partner *p, uint16_t seq,
+			uint64_t match, const void *data, uint32_t len)
+{
+	bool sync = omx_take_sync_mark(p, seq);
+	struct omx_unexp *u;
+	struct omx_req *r;
+
+	r = omx_find_recv(ep, match);
+	if (!r && ep->unexp_handler) {
+		mx_endpoint_addr_t addr;
+		mx_unexp_handler_action_t act;
+
+		omx_partner_addr(p, &addr);
+		ep->in_handler++;
+		act = ep->unexp_handler(ep->unexp_handler_ctx, addr, match, len, (void *)data);
+		ep->in_handler--;
+		if (act == MX_RECV_FINISHED) {
+			omx_recv_matched(p, seq, sync);
+			return true;
+		}
+		/* the handler may have posted the receive for it */
+		r = omx_find_recv(ep, match);
+	}
+	if (r) {
+		omx_recv_fill(ep, r, p, match, data, len);
+		omx_recv_matched(p, seq, sync);
+		return true;
+	}
+	if (ep->unexp_count >= ep->unexp_queue_max)
+		goto drop;
+	u = calloc(1, sizeof(*u));
+	if (!u)
+		goto drop;
+	if (len) {
+		u->data = malloc(len);
+		if (!u->data) {
+			free(u);
+			goto drop;
+		}
+		memcpy(u->data, data, len);
+	}
+	u->partner = p;
+	u->match_info = match;
+	u->length = len;
+	u->seq = seq;
+	u->sync = sync;
+	omx_list_add_tail(&u->link, &ep->unexp);
+	ep->unexp_count++;
+	if (ep->unexp_callback)
+		ep->unexp_callback(ep->unexp_callback_ctx, match, (int)len);
+	return true;
+
+drop:
+	if (sync && p->nsync_marks < OMX_SYNC_MARKS_MAX)
+		p->sync_marks[p->nsync_marks++] = seq;
+	return false;
+}
+
+static void omx_partial_reset(struct omx_partner *p)
+{
+	free(p->partial.buf);
+	memset(&p->partial, 0, sizeof(p->partial));
+}
+
+/* Adds a fragment; returns true when the message is complete. */
+static bool omx_medium_frag(struct mx_endpoint *ep, struct omx_partner *p,
+			    const struct omx_evt_msg *m, const uint8_t *payload)
+{
+	struct omx_partial *pa = &p->partial;
+	struct omx_pkt_medium pm;
+	uint32_t off;
+
+	memset(&pm, 0, sizeof(pm));
+	pm.msg_length = m->length;
+	pm.frag_length = m->frag_length;
+	pm.frag_seqnum = m->frag_seqnum;
+	if (!m->length || m->length > OMX_MEDIUM_MAX || m->frag_length > OMX_RECVQ_SLOT_LEN ||
+	    omx_wire_medium_frag_offset(&pm, ep->frag_len, &off) != OMX_WIRE_OK)
+		return false;
+	if (pa->active && (pa->seq != m->seqnum || pa->length != m->length))
+		omx_partial_reset(p);	/* a leftover of an abandoned attempt */
+	if (!pa->active) {
+		pa->buf = malloc(m->length);
+		if (!pa->buf)
+			return false;
+		pa->active = true;
+		pa->seq = m->seqnum;
+		pa->length = m->length;
+		pa->match_info = m->match_info;
+		pa->nfrags = (m->length + ep->frag_len - 1) / ep->frag_len;
+	}
+	if (pa->received & (1U << m->frag_seqnum))
+		return false;
+	memcpy((uint8_t *)pa->buf + off, payload, m->frag_length);
+	pa->received |= 1U << m->frag_seqnum;
+	pa->count++;
+	return pa->count == pa->nfrags;
+}
+
+void omx_handle_msg(struct mx_endpoint *ep, const struct omx_event *evt)
+{
+	const struct omx_evt_msg *m = &evt->msg;
+	struct omx_partner *p = omx_partner_find(ep, evt->peer_index, evt->src_endpoint);
+	const uint8_t *payload = NULL;
+	const void *data;
+	uint32_t len = m->length;
+	bool ok;
+	int d;
+
+	if (!p || !p->session)
+		return;		/* nobody connected from there: nothing to answer */
+	omx_handle_ack(p, m->piggyack);
+	if (!omx_seq_same_session(m->seqnum, p->next_recv_seq))
+		return;		/* a frame of an older session */
+	d = omx_seq_diff(m->seqnum, p->next_recv_seq);
+	if (d < 0) {
+		/* a duplicate: our ack was lost, say it again */
+		omx_send_ack_now(p);
+		return;
+	}
+	if (d > 0)
+		return;		/* ahead of a missing one: the sender resends both */
+	if (evt->type != OMX_EVT_RECV_TINY) {
+		if (m->recvq_slot >= OMX_UNEXP_EVENTS)
+			return;
+		payload = ep->recvq + (size_t)m->recvq_slot * OMX_RECVQ_SLOT_LEN;
+	}
+	switch (evt->type) {
+	case OMX_EVT_RECV_TINY:
+		if (len > OMX_TINY_MAX)
+			return;
+		data = m->data;
+		break;
+	case OMX_EVT_RECV_SMALL:
+		if (len > OMX_SMALL_MAX)
+			return;
+		data = payload;
+		break;
+	default:
+		if (!omx_medium_frag(ep, p, m, payload))
+			return;
+		data = p->partial.buf;
+		break;
+	}
+	ok = omx_deliver(ep, p, m->seqnum, m->match_info, data, len);
+	if (evt->type == OMX_EVT_RECV_MEDIUM_FRAG)
+		omx_partial_reset(p);
+	if (!ok)
+		return;
+	p->next_recv_seq = omx_seq_add(p->next_recv_seq, 1);
+	p->unacked_recv++;
+	if (p->unacked_recv >= omx_config.ack_threshold || !omx_config.ack_delay_ms)
+		omx_send_ack_now(p);
+	else if (!p->ack_deadline_ms)
+		p->ack_deadline_ms = omx_now_ms() + omx_config.ack_delay_ms;
+}
+
+static mx_return_t omx_check_mask(struct mx_endpoint *ep, uint64_t info, uint64_t mask,
+				  const char *fn)
+{
+	if ((mask & ep->ctx_mask) != ep->ctx_mask)
+		return omx_error(ep, MX_BAD_MATCHING_FOR_CONTEXT_ID_MASK,
+				 "%s: the match mask must cover all context id bits (0x%016llx)", fn,
+				 (unsigned long long)ep->ctx_mask);
+	if (info & ~mask)
+		return omx_error(ep, MX_BAD_MATCH_MASK,
+				 "%s: match info 0x%016llx has bits outside mask 0x%016llx", fn,
+				 (unsigned long long)info, (unsigned long long)mask);
+	return MX_SUCCESS;
+}
+
+mx_return_t mx_irecv(mx_endpoint_t ep, mx_segment_t *segments_list, uint32_t segments_count,
+		     uint64_t match_info, uint64_t match_mask, void *context,
+		     mx_request_t *request)
+{
+	struct omx_list *pos, *tmp;
+	struct omx_req *r;
+	mx_return_t ret = omx_check_ep(ep, "mx_irecv");
+
+	if (ret != MX_SUCCESS)
+		return ret;
+	if (!request)
+		return omx_error(ep, MX_BAD_REQUEST, "mx_irecv: request pointer is NULL");
+	ret = omx_check_mask(ep, match_info, match_mask, "mx_irecv");
+	if (ret != MX_SUCCESS)
+		return ret;
+	pthread_mutex_lock(&ep->lock);
+	r = omx_req_alloc(ep, OMX_REQ_RECV);
+	if (!r) {
+		pthread_mutex_unlock(&ep->lock);
+		return omx_error(ep, MX_NO_RESOURCES, "mx_irecv: out of memory");
+	}
+	ret = omx_copy_segments(ep, r, segments_list, segments_count, "mx_irecv");
+	if (ret != MX_SUCCESS) {
+		omx_req_free(r);
+		pthread_mutex_unlock(&ep->lock);
+		return ret;
+	}
+	r->match_info = match_info;
+	r->match_mask = match_mask;
+	r->status.context = context;
+	r->timeout_ms = ep->request_timeout_ms;
+	r->start_ms = omx_now_ms();
+	*request = (mx_request_t)r;
+	omx_list_for_each_safe(pos, tmp, &ep->unexp) {
+		struct omx_unexp *u = omx_container_of(pos, struct omx_unexp, link);
+
+		if (!omx_match(u->match_info, match_info, match_mask))
+			continue;
+		omx_list_del(&u->link);
+		ep->unexp_count--;
+		omx_recv_fill(ep, r, u->partner, u->match_info, u->data, u->length);
+		omx_recv_matched(u->partner, u->seq, u->sync);
+		omx_unexp_free(u);
+		pthread_mutex_unlock(&ep->lock);
+		return MX_SUCCESS;
+	}
+	omx_list_add_tail(&r->link, &ep->recvs);
+	omx_progress(ep);
+	pthread_mutex_unlock(&ep->lock);
+	return MX_SUCCESS;
+}
+
+/* Locked: the first unexpected message that fits, into @status. */
+static bool omx_probe_unexp(struct mx_endpoint *ep, uint64_t info, uint64_t mask,
+			    mx_status_t *status)
+{
+	struct omx_list *pos, *tmp;
+
+	omx_list_for_each_safe(pos, tmp, &ep->unexp) {
+		struct omx_unexp *u = omx_container_of(pos, struct omx_unexp, link);
+
+		if (!omx_match(u->match_info, info, mask))
+			continue;
+		memset(status, 0, sizeof(*status));
+		status->code = MX_STATUS_SUCCESS;
+		omx_partner_addr(u->partner, &status->source);
+		status->match_info = u->match_info;
+		status->msg_length = u->length;
+		status->xfer_length = u->length;
+		return true;
+	}
+	return false;
+}
+
+mx_return_t mx_iprobe(mx_endpoint_t ep, uint64_t match_info, uint64_t match_mask,
+		      mx_status_t *status, uint32_t *result)
+{
+	mx_return_t ret = omx_check_ep(ep, "mx_iprobe");
+
+	if (ret != MX_SUCCESS)
+		return ret;
+	if (!status || !result)
+		return omx_error(ep, MX_BAD_PARAM_VAL, "mx_iprobe: status and result must not be NULL");
+	ret = omx_check_mask(ep, match_info, match_mask, "mx_iprobe");
+	if (ret != MX_SUCCESS)
+		return ret;
+	pthread_mutex_lock(&ep->lock);
+	omx_progress(ep);
+	*result = omx_probe_unexp(ep, match_info, match_mask, status);
+	pthread_mutex_unlock(&ep->lock);
+	return MX_SUCCESS;
+}
+
+mx_return_t mx_probe(mx_endpoint_t ep, uint32_t timeout, uint64_t match_info,
+		     uint64_t match_mask, mx_status_t *status, uint32_t *result)
+{
+	uint64_t deadline;
+	unsigned int wakeups;
+	mx_return_t ret = omx_check_ep(ep, "mx_probe");
+
+	if (ret != MX_SUCCESS)
+		return ret;
+	if (!status || !result)
+		return omx_error(ep, MX_BAD_PARAM_VAL, "mx_probe: status and result must not be NULL");
+	ret = omx_check_mask(ep, match_info, match_mask, "mx_probe");
+	if (ret != MX_SUCCESS)
+		return ret;
+	wakeups = __atomic_load_n(&ep->wakeups, __ATOMIC_ACQUIRE);
+	deadline = timeout == MX_INFINITE ? 0 : omx_now_ms() + timeout;
+	pthread_mutex_lock(&ep->lock);
+	for (;;) {
+		omx_progress(ep);
+		*result = omx_probe_unexp(ep, match_info, match_mask, status);
+		if (*result || (deadline && omx_now_ms() >= deadline))
+			break;
+		if (omx_sleep(ep, deadline, wakeups))
+			break;
+	}
+	pthread_mutex_unlock(&ep->lock);
+	return MX_SUCCESS;
+}

@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libomx internals of the MX API: endpoints, partners, requests and the
+ * functions the mx_*.c files share.  Not a public header.
+ *
+ * Locking: every endpoint has one recursive mutex (recursive so that an
+ * unexpected handler may call mx_irecv() from inside the progression)
+ * taken by every API call on it and by its progression thread; global
+ * state (init, default handler, endpoint list, query fd) has its own.
+ * The global lock is never taken while an endpoint lock is held.
+ */
+#ifndef OMX_MX_H
+#define OMX_MX_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "omx_lib.h"
+#include "omx_list.h"
+#include "omx_wire.h"
+#include "include/myriexpress.h"
+#include "include/mx_extensions.h"
+
+/* Tunables, read once at mx_init() from the environment (docs/mx-api.md). */
+struct omx_config {
+	bool fatal_errors;		/* OMX_FATAL_ERRORS */
+	bool progression;		/* OMX_PROGRESSION */
+	uint32_t resend_delay_ms;	/* OMX_RESEND_DELAY_MS */
+	uint32_t request_timeout_ms;	/* OMX_REQUEST_TIMEOUT_MS */
+	uint32_t connect_retry_ms;	/* OMX_CONNECT_RETRY_MS */
+	uint32_t ack_delay_ms;		/* OMX_ACK_DELAY_MS */
+	uint32_t ack_threshold;		/* OMX_ACK_THRESHOLD */
+	uint32_t unexp_queue_max;	/* OMX_UNEXP_QUEUE_MAX */
+};
+
+extern struct omx_config omx_config;
+
+/* TRUC "resent" byte bits beyond Open-MX's "retransmission" meaning. */
+#define OMX_TRUC_FLAG_RESENT	0x01
+#define OMX_TRUC_FLAG_SYNC	0x02	/* message send_seq is synchronous */
+#define OMX_TRUC_FLAG_MATCHED	0x04	/* message send_seq was matched */
+
+/* Unacknowledged frames in flight per partner before sends wait. */
+#define OMX_SEND_WINDOW_FRAMES	128
+/* Synchronous marks remembered per partner ahead of their messages. */
+#define OMX_SYNC_MARKS_MAX	64
+
+enum omx_req_type {
+	OMX_REQ_SEND = 1,
+	OMX_REQ_RECV,
+	OMX_REQ_CONNECT,
+};
+
+/* Request state bits */
+#define OMX_REQ_DONE		0x01	/* in the endpoint's done list */
+#define OMX_REQ_FORGOTTEN	0x02	/* free on completion, never reported */
+#define OMX_REQ_ACKED		0x04	/* send: the peer library has it */
+#define OMX_REQ_MATCHED		0x08	/* send: a synchronous send was matched */
+#define OMX_REQ_SENT		0x10	/* send: has a seqnum and went out */
+#define OMX_REQ_INTERNAL	0x20	/* connect made for queued sends */
+
+#define OMX_REQ_MAGIC		0x6f6d7852U
+
+struct omx_partner;
+
+struct omx_req {
+	uint32_t magic;
+	enum omx_req_type type;
+	unsigned int state;
+	struct mx_endpoint *ep;
+	struct omx_list link;		/* recv/unexp/partner/connect queue */
+	struct omx_list done_link;	/* ep->done while OMX_REQ_DONE */
+	mx_status_t status;
+	struct omx_partner *partner;
+	uint64_t match_info;
+	uint64_t match_mask;		/* recv */
+	uint32_t length;		/* send: total; recv: room */
+	uint32_t nseg;
+	mx_segment_t *segs;		/* points at seg1 or a malloc'd copy */
+	mx_segment_t seg1;
+	bool sync;			/* mx_issend */
+	uint16_t seq;
+	uint32_t nframes;
+	uint64_t last_send_ms;
+	uint32_t timeout_ms;		/* 0: the endpoint default */
+	uint64_t start_ms;
+	/* connect */
+	uint64_t nic_id;
+	uint32_t eid;
+	uint32_t key;
+	uint8_t connect_seq;
+	uint64_t next_retry_ms;
+	uint64_t deadline_ms;		/* 0: none */
+};
+
+union mx_request {
+	struct omx_req req;
+};
+
+/* A message that arrived before any matching receive. */
+struct omx_unexp {
+	struct omx_list link;
+	struct omx_partner *partner;
+	uint64_t match_info;
+	uint32_t length;
+	uint16_t seq;
+	bool sync;
+	void *data;			/* NULL when length is 0 */
+};
+
+/* The medium message being reassembled from one partner. */
+struct omx_partial {
+	bool active;
+	uint16_t seq;
+	uint64_t match_info;
+	uint32_t length;
+	uint32_t nfrags;
+	uint32_t received;		/* bitmap of fragments received */
+	uint32_t count;
+	void *buf;
+};
+
+#define OMX_PARTNER_MAGIC	0x6f6d7850U
+
+/* One remote endpoint (peer index, endpoint index) talked to. */
+struct omx_partner {
+	uint32_t magic;
+	struct mx_endpoint *ep;
+	struct omx_partner *hash_next;
+	uint16_t peer_index;
+	uint8_t endpoint;
+	uint64_t nic_id;
+	uint32_t session;		/* theirs; 0 until known */
+	bool connected;			/* session and send start known */
+	bool connecting;		/* an internal connect is running */
+	uint32_t key;			/* last key we connected with */
+	void *context;			/* mx_set_endpoint_addr_context() */
+	/* send side */
+	uint16_t next_send_seq;
+	uint16_t acked_seq;		/* every seqnum before this one is acked */
+	uint32_t frames_in_flight;
+	struct omx_list unacked;	/* sent, in seqnum order */
+	struct omx_list waiting;	/* not sent yet: no connection or window */
+	struct omx_list syncwait;	/* synchronous sends acked, not matched yet */
+	uint32_t acknum_in;		/* last acknum accepted */
+	/* receive side */
+	uint16_t recv_ses;
+	uint16_t next_recv_seq;
+	uint32_t acknum_out;
+	uint32_t unacked_recv;		/* messages received and not acked */
+	uint64_t ack_deadline_ms;	/* 0: nothing to ack */
+	struct omx_partial partial;
+	uint16_t sync_marks[OMX_SYNC_MARKS_MAX];
+	uint32_t nsync_marks;
+};
+
+#define OMX_PARTNER_HASH	256
+
+#define OMX_ENDPOINT_MAGIC	0x6f6d7845U
+
+struct mx_endpoint {
+	uint32_t magic;
+	pthread_mutex_t lock;		/* recursive */
+	struct omx_list ep_link;	/* global endpoint list */
+	struct omx_lib_dev dev;
+	void *map;
+	struct omx_ring_ctrl *ctrl;
+	const struct omx_event *exp_ring;
+	const struct omx_event *unexp_ring;
+	const uint8_t *recvq;
+	uint32_t exp_cons, unexp_cons;
+	struct omx_endpoint_info info;
+	uint32_t key;
+	uint32_t frag_len;
+	uint64_t nic_id;
+	mx_error_handler_t handler;
+	uint32_t unexp_queue_max;
+	uint32_t unexp_count;
+	uint32_t request_timeout_ms;	/* mx_set_request_timeout(ep, NULL, ...) */
+	uint8_t ctx_bits, ctx_shift;
+	uint64_t ctx_mask;
+	uint8_t connect_seq;
+	struct omx_partner *hash[OMX_PARTNER_HASH];
+	struct omx_list recvs;		/* posted receives, in posting order */
+	struct omx_list unexp;		/* unexpected messages, arrival order */
+	struct omx_list connects;	/* connect requests in progress */
+	struct omx_list done;		/* completed requests, completion order */
+	mx_unexp_handler_t unexp_handler;
+	void *unexp_handler_ctx;
+	mx_matching_callback_t unexp_callback;
+	void *unexp_callback_ctx;
+	int in_handler;
+	/* progression thread */
+	pthread_t thread;
+	bool thread_running;
+	bool thread_stop;
+	int progression_disabled;
+	pthread_cond_t cond;
+	/* mx_wakeup: counts calls so that a waiter never misses one */
+	unsigned int wakeups;
+	int waiters;
+	uint8_t *scratch;		/* one medium fragment, for gathering */
+	bool dead;			/* the board went away */
+};
+
+/* mx_error.c */
+extern pthread_mutex_t omx_global_lock;
+extern bool omx_initialized;
+extern struct omx_lib_dev omx_global_dev;
+extern struct omx_list omx_endpoints;
+mx_return_t omx_error(struct mx_endpoint *ep, mx_return_t ret, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+uint64_t omx_now_ms(void);
+uint64_t omx_mac_to_nic_id(const uint8_t mac[6]);
+void omx_nic_id_to_mac(uint64_t nic_id, uint8_t mac[6]);
+/* Checks init and the endpoint handle; returns MX_SUCCESS or the error. */
+mx_return_t omx_check_ep(struct mx_endpoint *ep, const char *fn);
+
+/* mx_partner.c */
+struct omx_partner *omx_partner_find(struct mx_endpoint *ep, uint16_t peer, uint8_t eid);
+struct omx_partner *omx_partner_get(struct mx_endpoint *ep, uint16_t peer, uint8_t eid,
+				    uint64_t nic_id);
+void omx_partner_free_all(struct mx_endpoint *ep);
+void omx_partner_addr(struct omx_partner *p, mx_endpoint_addr_t *addr);
+struct omx_partner *omx_addr_partner(mx_endpoint_addr_t addr);
+void omx_partner_reset_recv(struct omx_partner *p);
+void omx_handle_connect_request(struct mx_endpoint *ep, const struct omx_event *evt);
+void omx_handle_connect_reply(struct mx_endpoint *ep, const struct omx_event *evt);
+void omx_connect_timers(struct mx_endpoint *ep, uint64_t now, uint64_t *next);
+void omx_partner_start_connect(struct omx_partner *p);
+void omx_partner_fail(struct omx_partner *p, mx_status_code_t code, bool forget_session);
+
+/* mx_send.c */
+void omx_send_try_waiting(struct omx_partner *p);
+void omx_handle_ack(struct omx_partner *p, uint16_t ack);
+void omx_handle_liback(struct mx_endpoint *ep, const struct omx_event *evt);
+void omx_handle_nack(struct mx_endpoint *ep, const struct omx_event *evt);
+void omx_send_timers(struct omx_partner *p, uint64_t now, uint64_t *next);
+int omx_send_truc(struct omx_partner *p, uint8_t flags, uint16_t send_seq);
+void omx_send_ack_now(struct omx_partner *p);
+
+/* mx_recv.c */
+void omx_handle_msg(struct mx_endpoint *ep, const struct omx_event *evt);
+void omx_unexp_free(struct omx_unexp *u);
+void omx_recv_sync_mark(struct omx_partner *p, uint16_t seq);
+
+/* mx_progress.c */
+void omx_progress(struct mx_endpoint *ep);
+uint64_t omx_next_deadline(struct mx_endpoint *ep, uint64_t now);
+void omx_req_complete(struct mx_endpoint *ep, struct omx_req *r, mx_status_code_t code);
+void omx_req_free(struct omx_req *r);
+struct omx_req *omx_req_alloc(struct mx_endpoint *ep, enum omx_req_type type);
+mx_return_t omx_copy_segments(struct mx_endpoint *ep, struct omx_req *r,
+			      mx_segment_t *segs, uint32_t count, const char *fn);
+/*
+ * Sleeps in the driver until an event, a timer of the endpoint, @deadline
+ * (0: none) or mx_wakeup() (@wakeups: the count seen before deciding to
+ * wait).  Called and returns with the endpoint lock held.  Returns 1 on a
+ * wakeup, 0 otherwise.
+ */
+int omx_sleep(struct mx_endpoint *ep, uint64_t deadline, unsigned int wakeups);
+void omx_scatter(const mx_segment_t *segs, uint32_t nseg, const void *data, uint32_t len);
+void omx_gather(const mx_segment_t *segs, uint32_t nseg, uint32_t offset, void *dst,
+		uint32_t len);
+bool omx_match(uint64_t a, uint64_t b, uint64_t mask);
+
+/* mx_complete.c: waits for @r (locked), fills @st and frees it */
+void omx_wait_request(struct mx_endpoint *ep, struct omx_req *r, mx_status_t *st);
+
+/* mx_endpoint.c */
+void omx_endpoint_close_locked(struct mx_endpoint *ep);
+
+#endif /* OMX_MX_H */
