@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * mx_wakeup releases a thread blocked in mx_wait; progression control
+ * (mx_disable_progression / mx_reenable_progression / mx_progress): with
+ * progression disabled nothing runs the unexpected handler behind the
+ * program's back, mx_progress does.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "conf.h"
+
+struct waiter {
+	mx_endpoint_t ep;
+	mx_request_t req;
+	mx_return_t ret;
+	uint32_t result;
+	uint64_t elapsed;
+	volatile int finished;
+};
+
+static void *wait_thread(void *arg)
+{
+	struct waiter *w = arg;
+	mx_status_t st;
+	uint64_t t0 = mt_now_ms();
+
+	w->ret = mx_wait(w->ep, &w->req, MT_WAIT_MS, &st, &w->result);
+	w->elapsed = mt_now_ms() - t0;
+	w->finished = 1;
+	return NULL;
+}
+
+static void check_wakeup(struct conf *c)
+{
+	struct waiter w = { .ep = c->b, .result = 7 };
+	struct timespec until;
+	uint8_t buf[8];
+	mx_segment_t seg = { buf, sizeof(buf) };
+	pthread_t th;
+	uint32_t result;
+	mx_return_t ret;
+
+	if (mx_irecv(c->b, &seg, 1, 0x3a4e, MX_MATCH_MASK_NONE, NULL,
+		     &w.req) != MX_SUCCESS) {
+		mt_fail("mx_wakeup releases a thread in mx_wait", "irecv failed");
+		return;
+	}
+	pthread_create(&th, NULL, wait_thread, &w);
+	usleep(500000);
+	mt_check(!w.finished, "a thread blocks in mx_wait on a pending receive",
+		 "it returned at once: %s, result %u", mx_strerror(w.ret),
+		 w.result);
+	ret = mx_wakeup(c->b);
+	mt_check_ret("mx_wakeup", ret, MX_SUCCESS);
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 10;
+	if (pthread_timedjoin_np(th, NULL, &until)) {
+		mt_fail("  releases it", "still blocked 10 s after mx_wakeup");
+		/* it ends by itself at MT_WAIT_MS; the request is left */
+		pthread_join(th, NULL);
+	} else {
+		mt_check(w.ret == MX_SUCCESS && w.result == 0 &&
+			 w.elapsed < MT_WAIT_MS - 1000,
+			 "  releases it with nothing completed",
+			 "%s, result %u after %llu ms", mx_strerror(w.ret),
+			 w.result, (unsigned long long)w.elapsed);
+	}
+	mx_cancel(c->b, &w.req, &result);
+}
+
+static int unexp_calls;
+
+static mx_unexp_handler_action_t count_handler(void *ctx,
+					       mx_endpoint_addr_t src,
+					       uint64_t mi, uint32_t len,
+					       void *data)
+{
+	(void)ctx;
+	(void)src;
+	(void)mi;
+	(void)len;
+	(void)data;
+	unexp_calls++;
+	return MX_RECV_FINISHED;
+}
+
+static void check_progression(struct conf *c)
+{
+	uint8_t sb[16];
+	mx_segment_t seg = { sb, sizeof(sb) };
+	struct pend s = { .ep = c->a };
+	mx_return_t ret;
+	uint64_t end;
+
+	ret = mx_register_unexp_handler(c->b, count_handler, NULL);
+	mt_check_ret("register a counting handler", ret, MX_SUCCESS);
+	ret = mx_disable_progression(c->b);
+	mt_check_ret("mx_disable_progression", ret, MX_SUCCESS);
+	unexp_calls = 0;
+	mx_isend(c->a, &seg, 1, c->a2b, 0x9e0, NULL, &s.req);
+	/* only a is progressed here: b's events wait */
+	end = mt_now_ms() + 1000;
+	while (mt_now_ms() < end)
+		mx_progress(c->a);
+	mt_check(unexp_calls == 0,
+		 "progression disabled: no handler runs behind our back",
+		 "handler ran %d times", unexp_calls);
+	end = mt_now_ms() + MT_WAIT_MS;
+	while (!unexp_calls && mt_now_ms() < end) {
+		ret = mx_progress(c->b);
+		mx_progress(c->a);
+	}
+	mt_check(ret == MX_SUCCESS && unexp_calls == 1,
+		 "  mx_progress runs it", "%s, handler ran %d times",
+		 mx_strerror(ret), unexp_calls);
+	ret = mx_reenable_progression(c->b);
+	mt_check_ret("mx_reenable_progression", ret, MX_SUCCESS);
+	conf_complete(c, &s, 1, MT_WAIT_MS);
+	mx_register_unexp_handler(c->b, NULL, NULL);
+}
+
+void conf_threads(struct conf *c)
+{
+	check_wakeup(c);
+	check_progression(c);
+}
