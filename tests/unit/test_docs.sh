@@ -9,6 +9,9 @@
 #    docs/module.md and docs/man/omx.4;
 #  - a tool (tools/*.c) has no man page docs/man/TOOL.1, or an option its
 #    getopt string or long-option table accepts is not in that page;
+#  - an OMX_* environment variable that libomx reads (getenv() or
+#    omx_env_u32() in libomx/*.c) is not in docs/mx-api.md and
+#    docs/man/libmyriexpress.7;
 #  - a man page in docs/man/ makes `groff -man -ww -z` complain.
 # Needs bash, grep, sed and groff (Debian: groff-base).
 set -u
@@ -128,6 +131,19 @@ for src in tools/*.c; do
 	for o in $opts; do
 		need_word "$page" "$text" "$o" "option"
 	done
+done
+
+# (c2) environment variables of the library: a quoted OMX_NAME given to
+# getenv() or omx_env_u32() (calls may span lines).
+mx_md=$(read_doc docs/mx-api.md)
+mx_7=$(read_doc docs/man/libmyriexpress.7)
+envs=$(cat libomx/*.c | tr '\n\t' '  ' |
+	grep -oE '(getenv|omx_env_[a-z0-9]+)[[:space:]]*\([[:space:]]*"OMX_[A-Z0-9_]+"' |
+	sed -E 's/.*"(OMX_[A-Z0-9_]+)"/\1/' | sort -u)
+[ -n "$envs" ] || problem "no OMX_* getenv() found in libomx/*.c: update tests/unit/test_docs.sh"
+for v in $envs; do
+	need_word docs/mx-api.md "$mx_md" "$v" "environment variable"
+	need_word docs/man/libmyriexpress.7 "$mx_7" "$v" "environment variable"
 done
 
 # (d) every man page renders without a groff warning.
