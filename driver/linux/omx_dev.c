@@ -11,7 +11,9 @@
 #include <linux/kernel.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/poll.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -21,6 +23,8 @@
 #include "omx_endpoint.h"
 #include "omx_iface.h"
 #include "omx_peer.h"
+#include "omx_send.h"
+#include "omx_wire.h"
 
 enum omx_abi_state {
 	OMX_ABI_UNDECLARED,
@@ -204,6 +208,122 @@ static int omx_cmd_discover_peers(struct omx_file *file, void __user *arg)
 	return omx_peers_discover(board);
 }
 
+/* This fd's endpoint, or NULL */
+static struct omx_endpoint *omx_file_endpoint(struct omx_file *file)
+{
+	/* pairs with smp_store_release() in omx_cmd_open_endpoint() */
+	return smp_load_acquire(&file->endpoint);
+}
+
+static int omx_cmd_wait_event(struct omx_file *file, void __user *arg)
+{
+	struct omx_endpoint *ep = omx_file_endpoint(file);
+	struct omx_wait wait;
+	int ret;
+
+	if (!ep)
+		return -ENOTCONN;
+	if (copy_from_user(&wait, arg, sizeof(wait)))
+		return -EFAULT;
+	ret = omx_endpoint_wait(ep, &wait);
+	if (ret)
+		return ret;
+	if (copy_to_user(arg, &wait, sizeof(wait)))
+		return -EFAULT;
+	return 0;
+}
+
+static int omx_cmd_wakeup(struct omx_file *file, void __user *arg)
+{
+	struct omx_endpoint *ep = omx_file_endpoint(file);
+
+	if (!ep)
+		return -ENOTCONN;
+	omx_endpoint_wakeup(ep);
+	return 0;
+}
+
+static int omx_cmd_peer_lookup(struct omx_file *file, void __user *arg)
+{
+	struct omx_endpoint *ep = omx_file_endpoint(file);
+	struct omx_peer_lookup req;
+	int ret;
+
+	if (copy_from_user(&req, arg, sizeof(req)))
+		return -EFAULT;
+	/* a peer created here counts as heard through the caller's board */
+	ret = omx_peers_lookup(&req, ep ? ep->board_index : 0);
+	if (ret)
+		return ret;
+	if (copy_to_user(arg, &req, sizeof(req)))
+		return -EFAULT;
+	return 0;
+}
+
+static int omx_cmd_send_msg(struct omx_file *file, void __user *arg,
+			    unsigned int type)
+{
+	struct omx_endpoint *ep = omx_file_endpoint(file);
+	struct omx_cmd_send_msg cmd;
+
+	if (!ep)
+		return -ENOTCONN;
+	if (copy_from_user(&cmd, arg, sizeof(cmd)))
+		return -EFAULT;
+	return omx_send_cmd_msg(ep, type, &cmd);
+}
+
+static int omx_cmd_send_tiny(struct omx_file *file, void __user *arg)
+{
+	return omx_cmd_send_msg(file, arg, OMX_PKT_TYPE_TINY);
+}
+
+static int omx_cmd_send_small(struct omx_file *file, void __user *arg)
+{
+	return omx_cmd_send_msg(file, arg, OMX_PKT_TYPE_SMALL);
+}
+
+static int omx_cmd_send_medium_frag(struct omx_file *file, void __user *arg)
+{
+	return omx_cmd_send_msg(file, arg, OMX_PKT_TYPE_MEDIUM);
+}
+
+static int omx_cmd_send_connect(struct omx_file *file, void __user *arg)
+{
+	struct omx_endpoint *ep = omx_file_endpoint(file);
+	struct omx_cmd_send_connect cmd;
+
+	if (!ep)
+		return -ENOTCONN;
+	if (copy_from_user(&cmd, arg, sizeof(cmd)))
+		return -EFAULT;
+	return omx_send_cmd_connect(ep, &cmd);
+}
+
+static int omx_cmd_send_liback(struct omx_file *file, void __user *arg)
+{
+	struct omx_endpoint *ep = omx_file_endpoint(file);
+	struct omx_cmd_send_liback cmd;
+
+	if (!ep)
+		return -ENOTCONN;
+	if (copy_from_user(&cmd, arg, sizeof(cmd)))
+		return -EFAULT;
+	return omx_send_cmd_liback(ep, &cmd);
+}
+
+static int omx_cmd_send_nack_lib(struct omx_file *file, void __user *arg)
+{
+	struct omx_endpoint *ep = omx_file_endpoint(file);
+	struct omx_cmd_send_nack_lib cmd;
+
+	if (!ep)
+		return -ENOTCONN;
+	if (copy_from_user(&cmd, arg, sizeof(cmd)))
+		return -EFAULT;
+	return omx_send_cmd_nack_lib(ep, &cmd);
+}
+
 static const struct omx_cmd omx_cmds[] = {
 	{ OMX_CMD_GET_ABI_VERSION, OMX_CMD_ANY_ABI | OMX_CMD_RAW,
 	  omx_cmd_get_abi_version },
@@ -218,6 +338,15 @@ static const struct omx_cmd omx_cmds[] = {
 	{ OMX_CMD_GET_PEER_COUNT, OMX_CMD_RAW, omx_cmd_get_peer_count },
 	{ OMX_CMD_GET_PEER_INFO, OMX_CMD_RAW, omx_cmd_get_peer_info },
 	{ OMX_CMD_DISCOVER_PEERS, OMX_CMD_RAW, omx_cmd_discover_peers },
+	{ OMX_CMD_PEER_LOOKUP, OMX_CMD_RAW, omx_cmd_peer_lookup },
+	{ OMX_CMD_WAIT_EVENT, 0, omx_cmd_wait_event },
+	{ OMX_CMD_WAKEUP, 0, omx_cmd_wakeup },
+	{ OMX_CMD_SEND_CONNECT, 0, omx_cmd_send_connect },
+	{ OMX_CMD_SEND_TINY, 0, omx_cmd_send_tiny },
+	{ OMX_CMD_SEND_SMALL, 0, omx_cmd_send_small },
+	{ OMX_CMD_SEND_MEDIUM_FRAG, 0, omx_cmd_send_medium_frag },
+	{ OMX_CMD_SEND_LIBACK, 0, omx_cmd_send_liback },
+	{ OMX_CMD_SEND_NACK_LIB, 0, omx_cmd_send_nack_lib },
 };
 
 static const struct omx_cmd *omx_cmd_find(unsigned int cmd)
@@ -292,12 +421,51 @@ static int omx_dev_release(struct inode *inode, struct file *filp)
 	return 0;
 }
 
+/*
+ * The whole shared region at offset 0, shared and nothing else: a private
+ * mapping would hide the consumer indexes from the driver.
+ */
+static int omx_dev_mmap(struct file *filp, struct vm_area_struct *vma)
+{
+	struct omx_file *file = filp->private_data;
+	struct omx_endpoint *ep = omx_file_endpoint(file);
+
+	if (!ep)
+		return -ENOTCONN;
+	if (omx_endpoint_is_dead(ep))
+		return -ENODEV;
+	if (vma->vm_pgoff || vma->vm_end - vma->vm_start != OMX_ENDPOINT_MMAP_LEN ||
+	    !(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	/* sets VM_DONTEXPAND | VM_DONTDUMP */
+	return remap_vmalloc_range(vma, ep->rings.base, 0);
+}
+
+static __poll_t omx_dev_poll(struct file *filp, poll_table *wait)
+{
+	struct omx_file *file = filp->private_data;
+	struct omx_endpoint *ep = omx_file_endpoint(file);
+	__poll_t mask = 0;
+
+	if (!ep)
+		return EPOLLERR;
+	poll_wait(filp, &ep->waitq, wait);
+	if (omx_endpoint_is_dead(ep))
+		mask |= EPOLLERR | EPOLLHUP;
+	if (omx_rings_readable(&ep->rings))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	return mask;
+}
+
 static const struct file_operations omx_fops = {
 	.owner = THIS_MODULE,
 	.open = omx_dev_open,
 	.release = omx_dev_release,
 	.unlocked_ioctl = omx_dev_ioctl,
-	.compat_ioctl = compat_ptr_ioctl,	/* the ABI has no pointers inside */
+	/* the send commands carry user addresses as __u64: no translation */
+	.compat_ioctl = compat_ptr_ioctl,
+	.mmap = omx_dev_mmap,
+	.poll = omx_dev_poll,
 	.llseek = no_llseek,
 };
 

@@ -1,17 +1,38 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Endpoints: creation on OPEN_ENDPOINT, destruction on close(2).  Rings
- * and event queues will hang off these objects.
+ * Endpoints: creation on OPEN_ENDPOINT with their shared rings, event
+ * delivery, sleeping in WAIT_EVENT, and destruction on close(2).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bitops.h>
 #include <linux/err.h>
+#include <linux/etherdevice.h>
+#include <linux/jiffies.h>
+#include <linux/random.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 
 #include "omx_endpoint.h"
 #include "omx_iface.h"
 #include "omx_main.h"
+#include "omx_wire.h"
+
+#define OMX_WAKEUP_PENDING	0
+
+u32 omx_endpoint_frag_len(u32 mtu)
+{
+	u32 frame = mtu + OMX_ETH_HLEN;
+
+	if (frame >= OMX_MTU_9000)
+		return OMX_MEDIUM_FRAG_LEN(OMX_MTU_9000);
+	if (frame >= OMX_MTU_1500)
+		return OMX_MEDIUM_FRAG_LEN(OMX_MTU_1500);
+	if (frame <= OMX_MEDIUM_FRAG_HLEN)
+		return 0;
+	return OMX_MEDIUM_FRAG_LEN(frame);
+}
 
 struct omx_endpoint *omx_endpoint_open(const struct omx_endpoint_open *req)
 {
@@ -21,35 +42,56 @@ struct omx_endpoint *omx_endpoint_open(const struct omx_endpoint_open *req)
 	ep = kzalloc(sizeof(*ep), GFP_KERNEL);
 	if (!ep)
 		return ERR_PTR(-ENOMEM);
+	ret = omx_rings_alloc(&ep->rings);
+	if (ret) {
+		kfree(ep);
+		return ERR_PTR(ret);
+	}
 
 	kref_init(&ep->kref);
 	ep->board_index = req->board_index;
 	ep->index = req->endpoint_index;
 	ep->state = OMX_ENDPOINT_LIVE;
 	ep->owner = get_task_pid(current, PIDTYPE_TGID);
+	do {
+		ep->session_id = get_random_u32();
+	} while (!ep->session_id);
+	init_waitqueue_head(&ep->waitq);
+	atomic_set(&ep->wakeup_gen, 0);
 
-	/* publishes ep: everything above must be set by now */
+	/* publishes ep: everything the receive path reads must be set by now */
 	ret = omx_iface_add_endpoint(req->board_index, ep);
 	if (ret) {
 		put_pid(ep->owner);
+		omx_rings_free(&ep->rings);
 		kfree(ep);
 		return ERR_PTR(ret);
 	}
 	atomic_inc(&omx_live.endpoints);
 
-	pr_debug("board %u endpoint %u: opened by pid %d\n",
-		 ep->board_index, ep->index, pid_vnr(ep->owner));
+	pr_debug("board %u endpoint %u: opened by pid %d, session %08x\n",
+		 ep->board_index, ep->index, pid_vnr(ep->owner), ep->session_id);
 	return ep;
 }
 
+/*
+ * The last reference may go in the receive softirq; vfree() defers the
+ * unmapping itself there.
+ */
 static void omx_endpoint_release(struct kref *kref)
 {
 	struct omx_endpoint *ep = container_of(kref, struct omx_endpoint, kref);
 
+	omx_rings_free(&ep->rings);
 	omx_iface_put(ep->iface);
 	put_pid(ep->owner);
 	atomic_dec(&omx_live.endpoints);
 	kfree_rcu(ep, rcu);
+}
+
+void omx_endpoint_put(struct omx_endpoint *ep)
+{
+	kref_put(&ep->kref, omx_endpoint_release);
 }
 
 /* Works for live and dead endpoints alike. */
@@ -58,7 +100,14 @@ void omx_endpoint_close(struct omx_endpoint *ep)
 	pr_debug("board %u endpoint %u: closed%s\n", ep->board_index, ep->index,
 		 omx_endpoint_is_dead(ep) ? " (dead)" : "");
 	omx_iface_remove_endpoint(ep);
-	kref_put(&ep->kref, omx_endpoint_release);
+	omx_endpoint_put(ep);
+}
+
+/* Board detached by force; the caller holds the iface's endpoint_lock. */
+void omx_endpoint_kill(struct omx_endpoint *ep)
+{
+	WRITE_ONCE(ep->state, OMX_ENDPOINT_DEAD);
+	wake_up_all(&ep->waitq);
 }
 
 void omx_endpoint_get_info(const struct omx_endpoint *ep,
@@ -68,4 +117,70 @@ void omx_endpoint_get_info(const struct omx_endpoint *ep,
 	info->board_index = ep->board_index;
 	info->endpoint_index = ep->index;
 	info->owner_pid = pid_vnr(ep->owner);
+	info->session_id = ep->session_id;
+	info->mtu = ep->mtu;
+	memcpy(info->mac, ep->mac, sizeof(info->mac));
+}
+
+int omx_endpoint_deliver(struct omx_endpoint *ep, enum omx_ring_id ring,
+			 struct omx_event *evt, bool payload,
+			 const struct sk_buff *skb, int offset, unsigned int len)
+{
+	int ret;
+
+	ret = omx_ring_produce(&ep->rings, ring, evt, payload, skb, offset, len);
+	if (!ret)
+		wake_up_interruptible_all(&ep->waitq);
+	return ret;
+}
+
+static bool omx_endpoint_wait_over(struct omx_endpoint *ep,
+				   const struct omx_wait *wait, int gen)
+{
+	return omx_endpoint_is_dead(ep) ||
+		omx_rings_beyond(&ep->rings, wait->exp_cons, wait->unexp_cons) ||
+		test_bit(OMX_WAKEUP_PENDING, &ep->wakeup_pending) ||
+		atomic_read(&ep->wakeup_gen) != gen;
+}
+
+/*
+ * Events win over a wakeup, which then stays pending for the next call;
+ * a sleeper woken by WAKEUP reports it even if another sleeper consumed
+ * the pending flag first.
+ */
+int omx_endpoint_wait(struct omx_endpoint *ep, struct omx_wait *wait)
+{
+	int gen = atomic_read(&ep->wakeup_gen);
+	long timeout, left;
+	bool woken;
+
+	if (wait->timeout_ms == OMX_WAIT_FOREVER)
+		timeout = MAX_SCHEDULE_TIMEOUT;
+	else
+		timeout = msecs_to_jiffies(wait->timeout_ms);
+
+	left = wait_event_interruptible_timeout(ep->waitq,
+						omx_endpoint_wait_over(ep, wait, gen),
+						timeout);
+	if (left < 0)
+		return -EINTR;
+	if (omx_endpoint_is_dead(ep))
+		return -ENODEV;
+	if (omx_rings_beyond(&ep->rings, wait->exp_cons, wait->unexp_cons)) {
+		wait->status = OMX_WAIT_EVENT;
+		return 0;
+	}
+	woken = test_and_clear_bit(OMX_WAKEUP_PENDING, &ep->wakeup_pending);
+	if (woken || atomic_read(&ep->wakeup_gen) != gen)
+		wait->status = OMX_WAIT_WAKEUP;
+	else
+		wait->status = OMX_WAIT_TIMEOUT;
+	return 0;
+}
+
+void omx_endpoint_wakeup(struct omx_endpoint *ep)
+{
+	set_bit(OMX_WAKEUP_PENDING, &ep->wakeup_pending);
+	atomic_inc(&ep->wakeup_gen);
+	wake_up_all(&ep->waitq);
 }

@@ -5,13 +5,16 @@
 #ifndef OMX_ENDPOINT_H
 #define OMX_ENDPOINT_H
 
+#include <linux/atomic.h>
 #include <linux/compiler.h>
 #include <linux/kref.h>
 #include <linux/pid.h>
 #include <linux/rcupdate.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 
 #include "omx_abi.h"
+#include "omx_ring.h"
 
 struct omx_iface;
 
@@ -22,9 +25,10 @@ enum omx_endpoint_state {
 };
 
 /*
- * References: the file that opened it holds one; lookups from the board's
- * endpoint slots (receive path, later) take one with kref_get_unless_zero()
- * under RCU, hence the RCU-delayed free.
+ * References: the file that opened it holds one; the receive path takes
+ * one with kref_get_unless_zero() under RCU while it delivers, hence the
+ * RCU-delayed free.  A mapping of the rings holds the file, so the rings
+ * are never freed while mapped.
  */
 struct omx_endpoint {
 	struct kref kref;
@@ -34,6 +38,18 @@ struct omx_endpoint {
 	u32 index;
 	struct pid *owner;
 	enum omx_endpoint_state state;	/* written under the iface's endpoint_lock */
+
+	/* fixed at open */
+	u32 session_id;			/* random, never 0 */
+	u32 mtu;			/* the board's (Linux) MTU at open */
+	u32 frag_len;			/* medium fragment size at that MTU */
+	u8 mac[6];
+
+	struct omx_rings rings;
+	wait_queue_head_t waitq;	/* WAIT_EVENT and poll sleepers */
+	/* WAKEUP: pending for the next WAIT_EVENT, and a generation for sleepers */
+	unsigned long wakeup_pending;
+	atomic_t wakeup_gen;
 };
 
 static inline bool omx_endpoint_is_dead(const struct omx_endpoint *ep)
@@ -43,7 +59,24 @@ static inline bool omx_endpoint_is_dead(const struct omx_endpoint *ep)
 
 struct omx_endpoint *omx_endpoint_open(const struct omx_endpoint_open *req);
 void omx_endpoint_close(struct omx_endpoint *ep);
+void omx_endpoint_put(struct omx_endpoint *ep);
+void omx_endpoint_kill(struct omx_endpoint *ep);
 void omx_endpoint_get_info(const struct omx_endpoint *ep,
 			   struct omx_endpoint_info *info);
+
+/* Receive side, BH disabled: append an event and wake the sleepers. */
+int omx_endpoint_deliver(struct omx_endpoint *ep, enum omx_ring_id ring,
+			 struct omx_event *evt, bool payload,
+			 const struct sk_buff *skb, int offset, unsigned int len);
+
+int omx_endpoint_wait(struct omx_endpoint *ep, struct omx_wait *wait);
+void omx_endpoint_wakeup(struct omx_endpoint *ep);
+
+/*
+ * The medium fragment size of a board whose Linux MTU is @mtu: the
+ * largest standard fabric MTU (9000, else 1500) the interface carries,
+ * else whatever it carries.
+ */
+u32 omx_endpoint_frag_len(u32 mtu);
 
 #endif /* OMX_ENDPOINT_H */

@@ -242,7 +242,7 @@ static int omx_iface_detach(struct omx_iface *iface, bool force)
 		ep = rcu_dereference_protected(iface->endpoints[i],
 					       lockdep_is_held(&iface->endpoint_lock));
 		if (ep)
-			WRITE_ONCE(ep->state, OMX_ENDPOINT_DEAD);
+			omx_endpoint_kill(ep);
 	}
 	spin_unlock(&iface->endpoint_lock);
 
@@ -558,6 +558,9 @@ int omx_iface_add_endpoint(u32 board, struct omx_endpoint *ep)
 	} else {
 		kref_get(&iface->kref);
 		ep->iface = iface;
+		ep->mtu = iface->mtu;
+		ep->frag_len = omx_endpoint_frag_len(iface->mtu);
+		memcpy(ep->mac, iface->mac, ETH_ALEN);
 		rcu_assign_pointer(iface->endpoints[slot], ep);
 		WRITE_ONCE(iface->endpoint_count, iface->endpoint_count + 1);
 	}

@@ -22,8 +22,8 @@
  * Locking: omx_peers_lock (BH-safe spinlock, taken from the receive
  * softirq) protects the table, the hash, the counts and every peer field.
  * Entries are also published with RCU and freed after a grace period, so
- * that the send path may later look a peer's MAC and board up by index
- * without the lock.  No frame is ever sent with the lock held.
+ * that the send path looks a peer's MAC up by index without the lock.
+ * No frame is ever sent with the lock held.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -49,6 +49,7 @@
 #include "omx_iface.h"
 #include "omx_main.h"
 #include "omx_peer.h"
+#include "omx_send.h"
 #include "omx_wire.h"
 
 static_assert(OMX_PEER_INDEX_NONE == OMX_PEER_INDEX_UNKNOWN);
@@ -201,69 +202,6 @@ void omx_peers_forget_board(u32 board)
 }
 
 /*
- * Sending.  The board's netdev is read under RCU: detach clears it and
- * waits for a grace period before dropping its reference, so it stays
- * valid until rcu_read_unlock().  A detached or down board sends nothing.
- */
-static int omx_peer_xmit(struct omx_iface *iface, struct omx_pkt *pkt,
-			 const void *payload, unsigned int payload_len,
-			 enum omx_counter_index counter)
-{
-	const struct omx_wire_type_info *type = omx_wire_type(pkt->type);
-	unsigned int hdr_len = type->hdr_len;
-	unsigned int len = max_t(unsigned int, hdr_len + payload_len, OMX_ETH_ZLEN);
-	struct net_device *dev;
-	struct sk_buff *skb;
-	u8 *frame;
-	int ret;
-
-	rcu_read_lock();
-	dev = rcu_dereference(iface->netdev);
-	if (!dev || !(READ_ONCE(iface->status) & OMX_BOARD_STATUS_UP) ||
-	    !netif_running(dev) || !netif_carrier_ok(dev)) {
-		ret = -ENETDOWN;
-		goto out;
-	}
-
-	skb = alloc_skb(LL_RESERVED_SPACE(dev) + len + dev->needed_tailroom,
-			GFP_ATOMIC);
-	if (!skb) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	skb_reserve(skb, LL_RESERVED_SPACE(dev));
-	skb_reset_mac_header(skb);
-	frame = skb_put_zero(skb, len);
-
-	memcpy(pkt->src_mac, dev->dev_addr, ETH_ALEN);
-	if (WARN_ON_ONCE(omx_wire_encode(pkt, frame, len) != hdr_len)) {
-		kfree_skb(skb);
-		ret = -EINVAL;
-		goto out;
-	}
-	memcpy(frame + hdr_len, payload, payload_len);
-
-	skb_set_network_header(skb, ETH_HLEN);
-	skb->protocol = htons(OMX_ETH_P);
-	skb->dev = dev;
-	/* consumes the skb whatever happens */
-	ret = dev_queue_xmit(skb);
-	if (ret != NET_XMIT_SUCCESS)
-		ret = ret < 0 ? ret : -ENOBUFS;
-out:
-	rcu_read_unlock();
-
-	if (ret) {
-		omx_iface_count(iface, OMX_COUNTER_TX_ERRORS, 1);
-		return ret;
-	}
-	omx_iface_count(iface, OMX_COUNTER_TX_FRAMES, 1);
-	omx_iface_count(iface, OMX_COUNTER_TX_BYTES, len);
-	omx_iface_count(iface, counter, 1);
-	return 0;
-}
-
-/*
  * @target: index of the destination in our table (body peer_index);
  * @reverse: our index in its table (head peer_index).
  */
@@ -280,7 +218,7 @@ static int omx_peer_send_query(struct omx_iface *iface, const u8 *dst,
 	};
 
 	memcpy(pkt.dst_mac, dst, ETH_ALEN);
-	return omx_peer_xmit(iface, &pkt, NULL, 0, OMX_COUNTER_TX_HOST_QUERY);
+	return omx_send_frame(iface, &pkt, NULL, 0, OMX_COUNTER_TX_HOST_QUERY);
 }
 
 /* The board hostname is set at attach and never changes afterwards. */
@@ -299,8 +237,8 @@ static int omx_peer_send_reply(struct omx_iface *iface, const u8 *dst,
 	};
 
 	memcpy(pkt.dst_mac, dst, ETH_ALEN);
-	return omx_peer_xmit(iface, &pkt, iface->hostname, len,
-			     OMX_COUNTER_TX_HOST_REPLY);
+	return omx_send_frame(iface, &pkt, iface->hostname, len,
+			      OMX_COUNTER_TX_HOST_REPLY);
 }
 
 int omx_peer_discover(struct omx_iface *iface)
@@ -402,6 +340,101 @@ enum omx_counter_index omx_peer_recv_host_reply(struct omx_iface *iface,
 	}
 	spin_unlock(&omx_peers_lock);
 	return OMX_COUNTER_NR;
+}
+
+int omx_peer_resolve(u32 index, u8 *mac, u16 *reverse)
+{
+	struct omx_peer *peer;
+	int ret = -ENOENT;
+
+	if (index >= omx_peers_max)
+		return -ENOENT;
+	index = array_index_nospec(index, omx_peers_max);
+
+	rcu_read_lock();
+	peer = rcu_dereference(omx_peer_table[index]);
+	if (peer) {
+		ether_addr_copy(mac, peer->mac);
+		*reverse = READ_ONCE(peer->reverse_index);
+		ret = 0;
+	}
+	rcu_read_unlock();
+	return ret;
+}
+
+int omx_peer_learn_index(u32 board, const u8 *mac, u16 reverse)
+{
+	struct omx_peer *peer;
+	int ret = -ENOSPC;
+
+	spin_lock_bh(&omx_peers_lock);
+	peer = omx_peer_learn_locked(board, mac);
+	if (peer) {
+		if (reverse != OMX_PEER_INDEX_UNKNOWN)
+			WRITE_ONCE(peer->reverse_index, reverse);
+		ret = peer->index;
+	}
+	spin_unlock_bh(&omx_peers_lock);
+	return ret;
+}
+
+static void omx_peer_fill_lookup(const struct omx_peer *peer,
+				 struct omx_peer_lookup *req)
+{
+	req->peer_index = peer->index;
+	memcpy(req->mac, peer->mac, sizeof(req->mac));
+	memcpy(req->hostname, peer->hostname, sizeof(req->hostname));
+}
+
+static struct omx_peer *omx_peer_find_name_locked(const char *name)
+{
+	struct omx_peer *peer;
+	unsigned long index;
+
+	for_each_set_bit(index, omx_peer_used, omx_peers_max) {
+		peer = omx_peer_locked(index);
+		if ((peer->flags & OMX_PEER_FLAG_HOSTNAME) &&
+		    !strcmp(peer->hostname, name))
+			return peer;
+	}
+	return NULL;
+}
+
+int omx_peers_lookup(struct omx_peer_lookup *req, u32 board)
+{
+	u32 known = OMX_PEER_LOOKUP_BY_HOSTNAME | OMX_PEER_LOOKUP_CREATE;
+	bool by_name = req->flags & OMX_PEER_LOOKUP_BY_HOSTNAME;
+	struct omx_peer *peer;
+	int ret = 0;
+
+	if ((req->flags & ~known) || req->pad[0] || req->pad[1] ||
+	    (by_name && (req->flags & OMX_PEER_LOOKUP_CREATE)))
+		return -EINVAL;
+	if (by_name) {
+		if (!req->hostname[0] ||
+		    strnlen(req->hostname, sizeof(req->hostname)) == sizeof(req->hostname))
+			return -EINVAL;
+	} else if (!is_valid_ether_addr(req->mac)) {
+		return -EINVAL;
+	}
+
+	spin_lock_bh(&omx_peers_lock);
+	if (by_name) {
+		peer = omx_peer_find_name_locked(req->hostname);
+	} else {
+		peer = omx_peer_find_locked(req->mac);
+		if (!peer && (req->flags & OMX_PEER_LOOKUP_CREATE)) {
+			peer = omx_peer_learn_locked(board, req->mac);
+			if (!peer)
+				ret = -ENOSPC;
+		}
+	}
+	if (peer)
+		omx_peer_fill_lookup(peer, req);
+	else if (!ret)
+		ret = -ENOENT;
+	spin_unlock_bh(&omx_peers_lock);
+	return ret;
 }
 
 void omx_peers_get_table_info(struct omx_peer_table_info *info)

@@ -44,6 +44,23 @@ int omx_peers_discover(u32 board);
  */
 void omx_peers_forget_board(u32 board);
 
+/*
+ * Destination of a send: MAC and our index in the peer's table (reverse
+ * index, OMX_PEER_INDEX_UNKNOWN if not known) of the peer at @index.
+ * -ENOENT if none.  Any context.
+ */
+int omx_peer_resolve(u32 index, u8 *mac, u16 *reverse);
+
+/*
+ * Index of the peer @mac heard on @board, added if new (-ENOSPC when the
+ * table is full); @reverse, unless OMX_PEER_INDEX_UNKNOWN, is recorded as
+ * its reverse index.  Any context.
+ */
+int omx_peer_learn_index(u32 board, const u8 *mac, u16 reverse);
+
+/* OMX_CMD_PEER_LOOKUP; @board is where a created peer is recorded. */
+int omx_peers_lookup(struct omx_peer_lookup *req, u32 board);
+
 void omx_peers_get_table_info(struct omx_peer_table_info *info);
 int omx_peers_get_info(u32 index, struct omx_peer_info *info);
 

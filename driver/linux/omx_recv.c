@@ -4,6 +4,14 @@
  * matched to its board, counted, validated by the shared wire codec and
  * dispatched by packet type from the one table below.  A frame that is
  * not used is counted under the reason it was dropped, per board.
+ *
+ * Messaging frames (CONNECT, TINY, SMALL, MEDIUM, TRUC, NACK_LIB) become
+ * events in their endpoint's rings.  A frame the destination cannot take
+ * is answered with a NACK_LIB when the sender's library waits for an
+ * answer to it (it carries a lib_seqnum: TINY, SMALL, MEDIUM, CONNECT
+ * requests); answers themselves (TRUC, NACK_LIB, CONNECT replies) are
+ * never answered, only counted, so that two hosts cannot NACK each other
+ * forever.  A full ring is a silent drop: the sender retransmits.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -13,13 +21,16 @@
 #include <linux/if_packet.h>
 #include <linux/minmax.h>
 #include <linux/netdevice.h>
+#include <linux/nospec.h>
 #include <linux/skbuff.h>
 #include <linux/string.h>
 
 #include "omx_abi.h"
+#include "omx_endpoint.h"
 #include "omx_iface.h"
 #include "omx_peer.h"
 #include "omx_recv.h"
+#include "omx_send.h"
 #include "omx_wire.h"
 #include "omx_wire_codec.h"
 
@@ -41,10 +52,241 @@ struct omx_recv_type {
 	bool broadcast;
 };
 
+/* Where a messaging frame goes, and what a NACK for it must say. */
+struct omx_recv_dest {
+	u8 dst_endpoint;
+	u8 src_endpoint;	/* the sender's endpoint */
+	bool nackable;		/* the sender's library waits on lib_seqnum */
+	bool has_session;
+	u32 session;
+	u16 lib_seqnum;
+	u16 reverse;		/* our index at the sender, if the frame says */
+};
+
+static void omx_recv_nack(struct omx_iface *iface, const struct omx_pkt *pkt,
+			  const struct omx_recv_dest *dest, u16 peer,
+			  enum omx_nack_type nack_type)
+{
+	struct omx_pkt nack = { .type = OMX_PKT_TYPE_NACK_LIB };
+	u8 mac[ETH_ALEN];
+	u16 reverse;
+
+	if (omx_peer_resolve(peer, mac, &reverse))
+		reverse = OMX_PEER_INDEX_UNKNOWN;
+	ether_addr_copy(nack.dst_mac, pkt->src_mac);
+	nack.peer_index = reverse;
+	nack.nack_lib.peer_index = reverse;
+	nack.nack_lib.lib_seqnum = dest->lib_seqnum;
+	nack.nack_lib.dst_endpoint = dest->src_endpoint;
+	nack.nack_lib.src_endpoint = dest->dst_endpoint;
+	nack.nack_lib.nack_type = nack_type;
+	omx_send_frame(iface, &nack, NULL, 0, OMX_COUNTER_TX_NACK_LIB);
+}
+
+/*
+ * Find the sender in the peer table (so that the event names it), find
+ * the endpoint, check it, append @evt (and @len payload bytes if
+ * @payload) to its @ring.
+ */
+static enum omx_counter_index omx_recv_deliver(struct omx_iface *iface,
+					       const struct sk_buff *skb,
+					       const struct omx_pkt *pkt,
+					       const struct omx_recv_dest *dest,
+					       enum omx_ring_id ring,
+					       struct omx_event *evt,
+					       bool payload, unsigned int len,
+					       enum omx_counter_index counter)
+{
+	struct omx_endpoint *ep;
+	u32 slot;
+	int peer, ret;
+
+	peer = omx_peer_learn_index(iface->index, pkt->src_mac, dest->reverse);
+	if (peer < 0)
+		/* peer table full: counted in its "refused" too */
+		return OMX_COUNTER_RX_DROP_BAD_HEADER;
+
+	if (dest->dst_endpoint >= iface->endpoint_max) {
+		if (!dest->nackable)
+			return OMX_COUNTER_RX_DROP_UNEXPECTED;
+		omx_recv_nack(iface, pkt, dest, peer, OMX_NACK_TYPE_BAD_ENDPT);
+		return OMX_COUNTER_RX_DROP_UNKNOWN_ENDPOINT;
+	}
+	slot = array_index_nospec(dest->dst_endpoint, iface->endpoint_max);
+	ep = rcu_dereference(iface->endpoints[slot]);
+	if (!ep || omx_endpoint_is_dead(ep) || !kref_get_unless_zero(&ep->kref)) {
+		if (!dest->nackable)
+			return OMX_COUNTER_RX_DROP_UNEXPECTED;
+		omx_recv_nack(iface, pkt, dest, peer, OMX_NACK_TYPE_ENDPT_CLOSED);
+		return OMX_COUNTER_RX_DROP_ENDPOINT_CLOSED;
+	}
+	if (dest->has_session && dest->session != ep->session_id) {
+		omx_endpoint_put(ep);
+		if (dest->nackable)
+			omx_recv_nack(iface, pkt, dest, peer, OMX_NACK_TYPE_BAD_SESSION);
+		return OMX_COUNTER_RX_DROP_BAD_SESSION;
+	}
+
+	evt->peer_index = peer;
+	evt->src_endpoint = dest->src_endpoint;
+	ret = omx_endpoint_deliver(ep, ring, evt, payload, skb,
+				   pkt->payload_offset - ETH_HLEN, len);
+	omx_endpoint_put(ep);
+	if (ret)
+		return OMX_COUNTER_RX_DROP_QUEUE_FULL;
+	omx_iface_count(iface, counter, 1);
+	return OMX_COUNTER_NR;
+}
+
+static void omx_recv_msg_init(const struct omx_pkt_msg *msg,
+			      struct omx_recv_dest *dest,
+			      struct omx_event *evt, u8 type)
+{
+	dest->dst_endpoint = msg->dst_endpoint;
+	dest->src_endpoint = msg->src_endpoint;
+	dest->nackable = true;
+	dest->has_session = true;
+	dest->session = msg->session;
+	dest->lib_seqnum = msg->lib_seqnum;
+	dest->reverse = OMX_PEER_INDEX_UNKNOWN;
+	evt->type = type;
+	evt->msg.match_info = msg->match_info;
+	evt->msg.seqnum = msg->lib_seqnum;
+	evt->msg.piggyack = msg->lib_piggyack;
+}
+
+static enum omx_counter_index omx_recv_tiny(struct omx_iface *iface,
+					    const struct sk_buff *skb,
+					    const struct omx_pkt *pkt)
+{
+	const struct omx_pkt_eager *tiny = &pkt->tiny;
+	struct omx_event evt = { 0 };
+	struct omx_recv_dest dest;
+
+	omx_recv_msg_init(&tiny->msg, &dest, &evt, OMX_EVT_RECV_TINY);
+	evt.msg.length = tiny->length;
+	/* the codec checked length <= OMX_TINY_MAX and the frame length */
+	if (tiny->length && skb_copy_bits(skb, pkt->payload_offset - ETH_HLEN,
+					  evt.msg.data, tiny->length))
+		return OMX_COUNTER_RX_DROP_BAD_LENGTH;
+	return omx_recv_deliver(iface, skb, pkt, &dest, OMX_RING_UNEXP, &evt,
+				false, 0, OMX_COUNTER_RX_TINY);
+}
+
+static enum omx_counter_index omx_recv_small(struct omx_iface *iface,
+					     const struct sk_buff *skb,
+					     const struct omx_pkt *pkt)
+{
+	const struct omx_pkt_eager *small = &pkt->small;
+	struct omx_event evt = { 0 };
+	struct omx_recv_dest dest;
+
+	omx_recv_msg_init(&small->msg, &dest, &evt, OMX_EVT_RECV_SMALL);
+	evt.msg.length = small->length;
+	return omx_recv_deliver(iface, skb, pkt, &dest, OMX_RING_UNEXP, &evt,
+				true, small->length, OMX_COUNTER_RX_SMALL);
+}
+
+static enum omx_counter_index omx_recv_medium(struct omx_iface *iface,
+					      const struct sk_buff *skb,
+					      const struct omx_pkt *pkt)
+{
+	const struct omx_pkt_medium *medium = &pkt->medium;
+	struct omx_event evt = { 0 };
+	struct omx_recv_dest dest;
+
+	omx_recv_msg_init(&medium->msg, &dest, &evt, OMX_EVT_RECV_MEDIUM_FRAG);
+	evt.msg.length = medium->msg_length;
+	evt.msg.frag_length = medium->frag_length;
+	evt.msg.frag_seqnum = medium->frag_seqnum;
+	/* the codec checked frag_length <= OMX_MEDIUM_FRAG_LEN_MAX, one slot */
+	return omx_recv_deliver(iface, skb, pkt, &dest, OMX_RING_UNEXP, &evt,
+				true, medium->frag_length, OMX_COUNTER_RX_MEDIUM);
+}
+
+static enum omx_counter_index omx_recv_truc(struct omx_iface *iface,
+					    const struct sk_buff *skb,
+					    const struct omx_pkt *pkt)
+{
+	const struct omx_pkt_liback *truc = &pkt->truc;
+	struct omx_event evt = { .type = OMX_EVT_RECV_LIBACK };
+	struct omx_recv_dest dest = {
+		.dst_endpoint = truc->dst_endpoint,
+		.src_endpoint = truc->src_endpoint,
+		.has_session = true,
+		.session = truc->session,
+		.reverse = OMX_PEER_INDEX_UNKNOWN,
+	};
+
+	/* both copies of the session must name the endpoint */
+	if (truc->ack_session != truc->session)
+		return OMX_COUNTER_RX_DROP_BAD_SESSION;
+	evt.liback.acknum = truc->acknum;
+	evt.liback.lib_seqnum = truc->lib_seqnum;
+	evt.liback.send_seq = truc->send_seq;
+	evt.liback.resent = truc->resent;
+	return omx_recv_deliver(iface, skb, pkt, &dest, OMX_RING_EXP, &evt,
+				false, 0, OMX_COUNTER_RX_TRUC);
+}
+
+static enum omx_counter_index omx_recv_connect(struct omx_iface *iface,
+					       const struct sk_buff *skb,
+					       const struct omx_pkt *pkt)
+{
+	const struct omx_pkt_connect *connect = &pkt->connect;
+	bool reply = connect->is_reply;
+	struct omx_event evt = {
+		.type = reply ? OMX_EVT_RECV_CONNECT_REPLY : OMX_EVT_RECV_CONNECT_REQUEST,
+	};
+	struct omx_recv_dest dest = {
+		.dst_endpoint = connect->dst_endpoint,
+		.src_endpoint = connect->src_endpoint,
+		.nackable = !reply,
+		.lib_seqnum = connect->lib_seqnum,
+		/* the sender tells where it keeps us */
+		.reverse = connect->peer_index,
+	};
+
+	evt.connect.src_session_id = connect->src_session_id;
+	evt.connect.app_key = connect->app_key;
+	evt.connect.target_session_id = connect->target_session_id;
+	evt.connect.target_recv_seqnum_start = connect->target_recv_seqnum_start;
+	evt.connect.connect_seqnum = connect->connect_seqnum;
+	evt.connect.status = connect->status;
+	evt.connect.src_generation = connect->src_generation;
+	return omx_recv_deliver(iface, skb, pkt, &dest,
+				reply ? OMX_RING_EXP : OMX_RING_UNEXP, &evt,
+				false, 0, OMX_COUNTER_RX_CONNECT);
+}
+
+static enum omx_counter_index omx_recv_nack_lib(struct omx_iface *iface,
+						const struct sk_buff *skb,
+						const struct omx_pkt *pkt)
+{
+	const struct omx_pkt_nack_lib *nack = &pkt->nack_lib;
+	struct omx_event evt = { .type = OMX_EVT_RECV_NACK_LIB };
+	struct omx_recv_dest dest = {
+		.dst_endpoint = nack->dst_endpoint,
+		.src_endpoint = nack->src_endpoint,
+		.reverse = OMX_PEER_INDEX_UNKNOWN,
+	};
+
+	evt.nack_lib.lib_seqnum = nack->lib_seqnum;
+	evt.nack_lib.nack_type = nack->nack_type;
+	return omx_recv_deliver(iface, skb, pkt, &dest, OMX_RING_EXP, &evt,
+				false, 0, OMX_COUNTER_RX_NACK_LIB);
+}
+
 /* Packet types without a handler are counted as unsupported and dropped. */
 static const struct omx_recv_type omx_recv_types[OMX_PKT_TYPE_NR] = {
 	[OMX_PKT_TYPE_HOST_QUERY] = { omx_peer_recv_host_query, true },
 	[OMX_PKT_TYPE_HOST_REPLY] = { omx_peer_recv_host_reply, false },
+	[OMX_PKT_TYPE_TRUC] = { omx_recv_truc, false },
+	[OMX_PKT_TYPE_CONNECT] = { omx_recv_connect, false },
+	[OMX_PKT_TYPE_TINY] = { omx_recv_tiny, false },
+	[OMX_PKT_TYPE_SMALL] = { omx_recv_small, false },
+	[OMX_PKT_TYPE_MEDIUM] = { omx_recv_medium, false },
+	[OMX_PKT_TYPE_NACK_LIB] = { omx_recv_nack_lib, false },
 };
 
 /*
@@ -124,16 +366,20 @@ static enum omx_counter_index omx_recv_decode(const struct sk_buff *skb,
 	return omx_recv_verdict_drop(verdict);
 }
 
+/* @local: built by this host for its own board, not from the wire */
 static enum omx_counter_index omx_recv_dispatch(struct omx_iface *iface,
-						const struct sk_buff *skb)
+						const struct sk_buff *skb,
+						bool local)
 {
 	const struct omx_recv_type *type;
 	enum omx_counter_index drop;
 	struct omx_pkt pkt;
 
-	drop = omx_recv_check_skb(iface, skb);
-	if (drop != OMX_COUNTER_NR)
-		return drop;
+	if (!local) {
+		drop = omx_recv_check_skb(iface, skb);
+		if (drop != OMX_COUNTER_NR)
+			return drop;
+	}
 	drop = omx_recv_decode(skb, &pkt);
 	if (drop != OMX_COUNTER_NR)
 		return drop;
@@ -146,6 +392,15 @@ static enum omx_counter_index omx_recv_dispatch(struct omx_iface *iface,
 		     (skb->pkt_type == PACKET_BROADCAST && !type->broadcast)))
 		return OMX_COUNTER_RX_DROP_BAD_HEADER;
 	return type->handler(iface, skb, &pkt);
+}
+
+void omx_recv_local(struct omx_iface *iface, struct sk_buff *skb)
+{
+	enum omx_counter_index drop;
+
+	drop = omx_recv_dispatch(iface, skb, true);
+	if (drop != OMX_COUNTER_NR)
+		omx_iface_count(iface, drop, 1);
 }
 
 static int omx_recv_frame(struct sk_buff *skb, struct net_device *dev,
@@ -166,7 +421,7 @@ static int omx_recv_frame(struct sk_buff *skb, struct net_device *dev,
 	omx_iface_count(iface, OMX_COUNTER_RX_FRAMES, 1);
 	omx_iface_count(iface, OMX_COUNTER_RX_BYTES, skb->len + ETH_HLEN);
 
-	drop = omx_recv_dispatch(iface, skb);
+	drop = omx_recv_dispatch(iface, skb, false);
 	if (drop != OMX_COUNTER_NR) {
 		omx_iface_count(iface, drop, 1);
 		rcu_read_unlock();
