@@ -136,8 +136,10 @@ void omx_partner_fail(struct omx_partner *p, mx_status_code_t code, bool forget_
 	p->connected = false;
 	p->connecting = false;
 	p->frames_in_flight = 0;
-	if (forget_session)
+	if (forget_session) {
 		p->session = 0;
+		p->acknum_in = 0;
+	}
 }
 
 static int omx_send_connect_request(struct omx_req *r)
@@ -370,8 +372,10 @@ void omx_handle_connect_reply(struct mx_endpoint *ep, const struct omx_event *ev
 	if (!found)
 		return;		/* an answer to an attempt we gave up */
 	if (c->status == OMX_CONNECT_STATUS_BAD_KEY) {
+		bool internal = found->state & OMX_REQ_INTERNAL;
+
 		omx_req_complete(ep, found, MX_STATUS_BAD_KEY);
-		if (found->state & OMX_REQ_INTERNAL)
+		if (internal)
 			omx_partner_fail(p, MX_STATUS_BAD_KEY, false);
 		return;
 	}
@@ -382,6 +386,8 @@ void omx_handle_connect_reply(struct mx_endpoint *ep, const struct omx_event *ev
 	if (p->session && p->session != c->target_session_id && p->connected)
 		omx_partner_fail(p, MX_STATUS_ENDPOINT_CLOSED, false);
 	if (!p->connected || p->session != c->target_session_id) {
+		if (p->session != c->target_session_id)
+			p->acknum_in = 0;	/* a new opener counts acks from scratch */
 		p->session = c->target_session_id;
 		p->next_send_seq = c->target_recv_seqnum_start;
 		p->acked_seq = c->target_recv_seqnum_start;
@@ -411,7 +417,8 @@ void omx_connect_timers(struct mx_endpoint *ep, uint64_t now, uint64_t *next)
 			bool internal = r->state & OMX_REQ_INTERNAL;
 
 			omx_req_complete(ep, r, MX_STATUS_TIMEOUT);
-			if (internal)
+			/* the peer may have connected to us meanwhile */
+			if (internal && !p->connected)
 				omx_partner_fail(p, MX_STATUS_TIMEOUT, false);
 			continue;
 		}

@@ -199,13 +199,16 @@ void omx_progress(struct mx_endpoint *ep)
 {
 	uint64_t next = 0;
 
-	if (ep->dead || !ep->map)
+	/* an unexpected handler calling back into the API must not re-enter */
+	if (ep->dead || !ep->map || ep->progressing)
 		return;
+	ep->progressing = true;
 	omx_consume(ep, ep->exp_ring, OMX_EXP_EVENTS, &ep->ctrl->exp_prod, &ep->ctrl->exp_cons,
 		    &ep->exp_cons);
 	omx_consume(ep, ep->unexp_ring, OMX_UNEXP_EVENTS, &ep->ctrl->unexp_prod,
 		    &ep->ctrl->unexp_cons, &ep->unexp_cons);
 	omx_timers(ep, omx_now_ms(), &next);
+	ep->progressing = false;
 }
 
 uint64_t omx_next_deadline(struct mx_endpoint *ep, uint64_t now)

@@ -64,7 +64,7 @@ static int omx_send_frames(struct omx_partner *p, struct omx_req *r)
 		if (r->length <= OMX_SMALL_MAX) {
 			cmd = r->length <= OMX_TINY_MAX ? OMX_CMD_SEND_TINY : OMX_CMD_SEND_SMALL;
 			c.length = r->length;
-			if (r->nseg == 1) {
+			if (r->nseg == 1 && r->length) {
 				c.data = (uintptr_t)r->segs[0].segment_ptr;
 			} else {
 				omx_gather(r->segs, r->nseg, 0, small, r->length);

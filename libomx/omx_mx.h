@@ -191,6 +191,7 @@ struct mx_endpoint {
 	mx_matching_callback_t unexp_callback;
 	void *unexp_callback_ctx;
 	int in_handler;
+	bool progressing;		/* omx_progress() is running: no re-entry */
 	/* progression thread */
 	pthread_t thread;
 	bool thread_running;
