@@ -329,14 +329,17 @@ static pid_t start_sink(mx_endpoint_t ep, uint32_t board,
 	unsigned int eid;
 	mx_return_t ret;
 	pid_t pid;
-	int fd;
+	int fd, n;
 
 	snprintf(bstr, sizeof(bstr), "%u", board);
 	pid = mt_spawn_self(argv, &fd);
 	if (pid < 0)
 		return -1;
-	if (mt_read_line(fd, line, sizeof(line), 30000) < 0 ||
-	    sscanf(line, "ready %llx %u", &nic, &eid) != 2) {
+	/* its check lines come first; the address is on the "ready" line */
+	do
+		n = mt_read_line(fd, line, sizeof(line), 30000);
+	while (n >= 0 && strncmp(line, "ready ", 6));
+	if (n < 0 || sscanf(line, "ready %llx %u", &nic, &eid) != 2) {
 		mt_diag("sink did not start: '%s'", line);
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);

@@ -13,7 +13,7 @@ if [ "$OMX_NODE" = 1 ]; then
 	"$MX_BIN/mx_pingpong" server -b 0 -e 2 -c 2 -t 300 > /tmp/server.out 2>&1 &
 	pid=$!
 	t_check "server ready" omx_wait_for 30 grep -q '^ready ' /tmp/server.out
-	read -r _ nic _ < /tmp/server.out
+	nic=$(sed -n 's/^ready \([^ ]*\) .*/\1/p' /tmp/server.out)
 	omx_publish server_nic "$nic"
 	timeout 330 tail --pid="$pid" -f /dev/null || kill -9 "$pid"
 	wait "$pid"

@@ -19,8 +19,9 @@ start_server() {
 
 t_check "server on board 0 ready" start_server 0
 t_check "server on board 1 ready" start_server 1
-read -r _ nic0 eid0 < /tmp/server0.out
-read -r _ nic1 eid1 < /tmp/server1.out
+# "ready NICID EID" follows the servers' first check lines
+read -r nic0 eid0 < <(sed -n 's/^ready //p' /tmp/server0.out)
+read -r nic1 eid1 < <(sed -n 's/^ready //p' /tmp/server1.out)
 mx_run "client board 0 -> server board 0 (local)" 300 \
 	"$MX_BIN/mx_conformance" client --board 0 --peer-nic "$nic0" --peer-eid "$eid0" > /tmp/client0.out 2>&1 &
 c0=$!
