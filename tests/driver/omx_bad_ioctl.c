@@ -305,6 +305,15 @@ static void check_raw(void)
 	CHECK("raw: GET_PEER_COUNT", fd, OMX_CMD_GET_PEER_COUNT, &table, 0);
 	check("raw: OPEN_ENDPOINT", open_endpoint(fd, 0, 0, 0, 0), ENOTTY);
 	CHECK("raw: GET_ENDPOINT_INFO", fd, OMX_CMD_GET_ENDPOINT_INFO, &epinfo, ENOTTY);
+	/* messaging needs an endpoint, which raw fds cannot have */
+	CHECK("raw: WAIT_EVENT", fd, OMX_CMD_WAIT_EVENT, &epinfo, ENOTTY);
+	CHECK("raw: WAKEUP", fd, OMX_CMD_WAKEUP, NULL, ENOTTY);
+	CHECK("raw: SEND_CONNECT", fd, OMX_CMD_SEND_CONNECT, &epinfo, ENOTTY);
+	CHECK("raw: SEND_TINY", fd, OMX_CMD_SEND_TINY, &epinfo, ENOTTY);
+	CHECK("raw: SEND_SMALL", fd, OMX_CMD_SEND_SMALL, &epinfo, ENOTTY);
+	CHECK("raw: SEND_MEDIUM_FRAG", fd, OMX_CMD_SEND_MEDIUM_FRAG, &epinfo, ENOTTY);
+	CHECK("raw: SEND_LIBACK", fd, OMX_CMD_SEND_LIBACK, &epinfo, ENOTTY);
+	CHECK("raw: SEND_NACK_LIB", fd, OMX_CMD_SEND_NACK_LIB, &epinfo, ENOTTY);
 	close(fd);
 }
 

@@ -7,6 +7,13 @@
  *
  *   omx_ring_test pair            boards 0 and 1 of one host (veth pair):
  *                                 wire path 0 -> 1 and local path 0 -> 0
+ *   omx_ring_test quiet B E SECS  endpoint E of board B must receive nothing
+ *                                 for SECS seconds (prints "ready" first)
+ *   omx_ring_test dead B IFNAME   endpoint of board B (interface IFNAME)
+ *                                 while the board is detached by force
+ *   omx_ring_test serve           twonode: endpoint 1 of board 0 accepts a
+ *                                 connection and checks what follows
+ *   omx_ring_test client MAC      twonode: connects to "serve" at MAC
  *   omx_ring_test serve           twonode: endpoint 1 of board 0 answers
  *                                 a client, then checks its messages
  *   omx_ring_test client MAC      twonode: talks to "serve" at MAC
@@ -803,6 +810,24 @@ static int run_pair(void)
 	expect_nack("local closed endpoint", &a, p_aa, 9, 1, OMX_NACK_TYPE_ENDPT_CLOSED);
 
 	check_bad_args(&a, p_ab, 1, b.info.session_id);
+	{
+		static uint8_t big[OMX_MEDIUM_FRAG_LEN_9000];
+
+		/* the endpoint keeps the fragment size of its open, the MTU changed */
+		if (system("ip link set veth0 mtu 1500") == 0) {
+			CHECK(send_msg(&a, OMX_CMD_SEND_MEDIUM_FRAG, p_ab, 1, b.info.session_id, 1,
+				       big, sizeof(big), sizeof(big), 0) == -EMSGSIZE,
+			      "MEDIUM fragment larger than the new MTU: EMSGSIZE");
+			CHECK(send_msg(&a, OMX_CMD_SEND_SMALL, p_ab, 1, b.info.session_id, 1,
+				       big, 128, 0, 0) == 0, "SMALL still fits");
+			if (system("ip link set veth0 mtu 9000"))
+				report(0, "restore the MTU");
+			usleep(200000);
+			drain(&b);
+		} else {
+			report(0, "lower the MTU of veth0");
+		}
+	}
 	check_wait(&a, &b, p_ab);
 	check_overflow(&a, &c, p_aa, p_aa, 0);
 
@@ -813,11 +838,234 @@ static int run_pair(void)
 	return failures ? 1 : 0;
 }
 
+static int run_quiet(uint32_t board, uint32_t index, unsigned int secs)
+{
+	struct omx_event e;
+	struct ep r;
+	int got;
+
+	ep_open(&r, board, index);
+	printf("ready\n");
+	got = next_event(&r, 1, secs * 1000, &e, NULL) == 0 ||
+		next_event(&r, 0, 0, &e, NULL) == 0;
+	CHECK(!got, "endpoint %u of board %u received nothing in %u s", index, board, secs);
+	if (got)
+		printf("got event type %u\n", e.type);
+	return failures ? 1 : 0;
+}
+
+static int run_dead(uint32_t board, const char *ifname)
+{
+	struct pollfd pfd = { .events = POLLIN };
+	struct omx_cmd_send_msg m = { 0 };
+	struct waiter wt;
+	struct ep r;
+	pthread_t t;
+	FILE *f;
+
+	ep_open(&r, board, 0);
+	pfd.fd = r.fd;
+	start_waiter(&t, &wt, &r);
+	f = fopen("/sys/module/omx/parameters/ifnames", "w");
+	if (!f || fprintf(f, "--%s\n", ifname) < 0 || fclose(f)) {
+		perror("ifnames");
+		return 2;
+	}
+	pthread_join(t, NULL);
+	CHECK(wt.ret < 0 && wt.err == ENODEV,
+	      "forced detach wakes WAIT_EVENT with ENODEV (errno %d)", wt.err);
+	check_ioctl("dead: WAIT_EVENT", r.fd, OMX_CMD_WAIT_EVENT, &wt.w, ENODEV);
+	check_ioctl("dead: SEND_TINY", r.fd, OMX_CMD_SEND_TINY, &m, ENODEV);
+	check_ioctl("dead: WAKEUP", r.fd, OMX_CMD_WAKEUP, NULL, ENODEV);
+	errno = 0;
+	CHECK(map_ep(r.fd) == MAP_FAILED && errno == ENODEV, "dead: mmap ENODEV");
+	CHECK(poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLERR | POLLHUP)), "dead: poll reports an error");
+	r.ctrl->unexp_cons = 0;	/* the old mapping stays usable until closed */
+	ep_close(&r);
+	return failures ? 1 : 0;
+}
+
+/* The messages of a twonode run: every class at its boundaries. */
+struct plan_msg {
+	unsigned long cmd;
+	uint32_t len, msg_len;
+	uint8_t frag;
+	uint16_t seq;
+	uint32_t off;
+};
+
+static unsigned int build_plan(uint32_t fl, struct plan_msg *plan)
+{
+	static const uint32_t tiny[] = { 0, 1, 32 }, small[] = { 0, 33, 128 };
+	const uint32_t medium[] = { 1, fl, fl + 1, OMX_MEDIUM_MAX };
+	unsigned int n = 0, i;
+	uint32_t f;
+
+	for (i = 0; i < 3; i++)
+		plan[n++] = (struct plan_msg){ OMX_CMD_SEND_TINY, tiny[i], 0, 0, (uint16_t)(1000 + i), 0 };
+	for (i = 0; i < 3; i++)
+		plan[n++] = (struct plan_msg){ OMX_CMD_SEND_SMALL, small[i], 0, 0, (uint16_t)(1010 + i), 0 };
+	for (i = 0; i < 4; i++)
+		for (f = 0; f * fl < medium[i]; f++)
+			plan[n++] = (struct plan_msg){
+				OMX_CMD_SEND_MEDIUM_FRAG,
+				medium[i] - f * fl < fl ? medium[i] - f * fl : fl,
+				medium[i], (uint8_t)f, (uint16_t)(1020 + i), f * fl };
+	return n;
+}
+
+static int run_serve(void)
+{
+	static struct plan_msg plan[64];
+	static uint8_t data[OMX_MEDIUM_MAX], slot[OMX_RECVQ_SLOT_LEN];
+	struct omx_cmd_send_connect rep = { .is_reply = 1 };
+	struct omx_cmd_send_liback ack = { 0 };
+	unsigned int n, i, tries;
+	uint16_t client_peer;
+	uint8_t client_ep;
+	struct omx_event e;
+	struct ep r;
+
+	ep_open(&r, 0, 1);
+	n = build_plan(frag_len_of(r.info.mtu), plan);
+	printf("serving endpoint 1, session %08x\n", r.info.session_id);
+	for (tries = 0; tries < 600; tries++)
+		if (next_event(&r, 1, 100, &e, NULL) == 0)
+			break;
+	if (tries == 600 || e.type != OMX_EVT_RECV_CONNECT_REQUEST) {
+		report(0, "serve: no CONNECT request");
+		return 1;
+	}
+	CHECK(e.connect.app_key == 0xfeedbeef && e.connect.connect_seqnum == 3,
+	      "serve: CONNECT request from peer %u endpoint %u", e.peer_index, e.src_endpoint);
+	client_peer = e.peer_index;
+	client_ep = e.src_endpoint;
+	rep.peer_index = client_peer;
+	rep.dst_endpoint = client_ep;
+	rep.src_session_id = e.connect.src_session_id;
+	rep.target_session_id = r.info.session_id;
+	rep.connect_seqnum = e.connect.connect_seqnum;
+	CHECK(ioctl(r.fd, OMX_CMD_SEND_CONNECT, &rep) == 0, "serve: CONNECT reply sent");
+
+	for (i = 0; i < n; i++) {
+		struct plan_msg *p = &plan[i];
+		uint8_t type = p->cmd == OMX_CMD_SEND_TINY ? OMX_EVT_RECV_TINY :
+			p->cmd == OMX_CMD_SEND_SMALL ? OMX_EVT_RECV_SMALL : OMX_EVT_RECV_MEDIUM_FRAG;
+		uint32_t expect_slot = r.unexp_cons % OMX_UNEXP_EVENTS;
+		char what[96];
+
+		/* the client may resend its request until our reply arrives */
+		do {
+			if (next_event(&r, 1, 5000, &e, slot)) {
+				report(0, "serve: message %u of %u missing", i, n);
+				return 1;
+			}
+		} while (e.type == OMX_EVT_RECV_CONNECT_REQUEST);
+		fill(data, p->msg_len ? p->msg_len : p->len, p->seq);
+		snprintf(what, sizeof(what), "twonode message %u (len %u/%u frag %u)", i, p->len,
+			 p->msg_len, p->frag);
+		check_msg_event(what, &e, type, client_peer, client_ep, p->seq, data + p->off,
+				p->len, p->msg_len, p->frag, slot, expect_slot);
+	}
+	ack.peer_index = client_peer;
+	ack.dst_endpoint = client_ep;
+	ack.session = rep.src_session_id;
+	ack.acknum = n;
+	ack.lib_seqnum = 0x77;
+	ack.send_seq = 0x77;
+	CHECK(ioctl(r.fd, OMX_CMD_SEND_LIBACK, &ack) == 0, "serve: LIBACK sent");
+	sleep(2);	/* let the client read it before our endpoint goes */
+	return failures ? 1 : 0;
+}
+
+static int parse_mac(const char *s, uint8_t *mac)
+{
+	unsigned int m[6], i;
+
+	if (sscanf(s, "%x:%x:%x:%x:%x:%x", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5]) != 6)
+		return -1;
+	for (i = 0; i < 6; i++)
+		mac[i] = (uint8_t)m[i];
+	return 0;
+}
+
+static int run_client(const char *macstr)
+{
+	static struct plan_msg plan[64];
+	static uint8_t data[OMX_MEDIUM_MAX];
+	struct omx_cmd_send_connect req = { .app_key = 0xfeedbeef, .connect_seqnum = 3, .dst_endpoint = 1 };
+	unsigned int n, i, tries, nacks = 0;
+	uint32_t session = 0;
+	struct omx_event e;
+	uint8_t mac[6];
+	struct ep s;
+	int peer;
+
+	if (parse_mac(macstr, mac)) {
+		fprintf(stderr, "bad MAC %s\n", macstr);
+		return 2;
+	}
+	ep_open(&s, 0, 2);
+	n = build_plan(frag_len_of(s.info.mtu), plan);
+	peer = peer_lookup(s.fd, mac, 1);
+	CHECK(peer >= 0, "client: server is peer %d", peer);
+	if (peer < 0)
+		return 1;
+	req.peer_index = (uint16_t)peer;
+	req.src_session_id = s.info.session_id;
+	/* like the library: resend until answered; the server may not be open yet */
+	for (tries = 0; tries < 120 && !session; tries++) {
+		if (ioctl(s.fd, OMX_CMD_SEND_CONNECT, &req) < 0) {
+			report(0, "client: SEND_CONNECT: %s", strerror(errno));
+			return 1;
+		}
+		while (!session && next_event(&s, 0, 500, &e, NULL) == 0) {
+			if (e.type == OMX_EVT_RECV_NACK_LIB &&
+			    e.nack_lib.nack_type == OMX_NACK_TYPE_ENDPT_CLOSED)
+				nacks++;
+			else if (e.type == OMX_EVT_RECV_CONNECT_REPLY)
+				session = e.connect.target_session_id;
+		}
+	}
+	CHECK(session != 0, "client: connected after %u attempt(s), %u ENDPT_CLOSED NACK(s)",
+	      tries, nacks);
+	if (!session)
+		return 1;
+	CHECK(e.peer_index == peer && e.src_endpoint == 1 &&
+	      e.connect.src_session_id == s.info.session_id, "client: CONNECT reply fields");
+	for (i = 0; i < n; i++) {
+		struct plan_msg *p = &plan[i];
+
+		fill(data, p->msg_len ? p->msg_len : p->len, p->seq);
+		if (send_msg(&s, p->cmd, (uint16_t)peer, 1, session, p->seq, data + p->off, p->len,
+			     p->msg_len, p->frag)) {
+			report(0, "client: message %u: %s", i, strerror(errno));
+			return 1;
+		}
+	}
+	report(1, "client: %u messages sent", n);
+	if (next_event(&s, 0, 30000, &e, NULL))
+		report(0, "client: no LIBACK");
+	else
+		CHECK(e.type == OMX_EVT_RECV_LIBACK && e.liback.acknum == n &&
+		      e.liback.lib_seqnum == 0x77 && e.peer_index == peer && e.src_endpoint == 1,
+		      "client: LIBACK from the server (type %u acknum %u)", e.type, e.liback.acknum);
+	return failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc == 2 && !strcmp(argv[1], "pair"))
 		return run_pair();
-	fprintf(stderr, "usage: omx_ring_test pair\n");
+	if (argc == 5 && !strcmp(argv[1], "quiet"))
+		return run_quiet(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
+	if (argc == 4 && !strcmp(argv[1], "dead"))
+		return run_dead(atoi(argv[2]), argv[3]);
+	if (argc == 2 && !strcmp(argv[1], "serve"))
+		return run_serve();
+	if (argc == 3 && !strcmp(argv[1], "client"))
+		return run_client(argv[2]);
+	fprintf(stderr, "usage: omx_ring_test pair | quiet BOARD EP SECS | dead BOARD IFNAME | serve | client MAC\n");
 	return 2;
 }
