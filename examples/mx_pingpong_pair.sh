@@ -8,16 +8,16 @@ pp=$OMX_TOP/examples/mx_pingpong
 iters=${PP_ITERS:-6}
 
 run_pair() {	# NAME RESPONDER_BOARD CLIENT_BOARD DEST_HOST
-	local out rc
-	"$pp" -r -b "$2" -e 3 > /tmp/resp.$1 2>&1 &
+	local out rc log=/tmp/resp.$2.$3
+	"$pp" -r -b "$2" -e 3 > "$log" 2>&1 &
 	local rpid=$!
-	omx_wait_for 20 grep -q "responder ready" /tmp/resp.$1
+	omx_wait_for 20 grep -q "responder ready" "$log"
 	out=$(timeout 300 "$pp" -b "$3" -e 1 -d "$4" -E 3 -n "$iters" 2>&1)
 	rc=$?
 	echo "$out"
 	wait "$rpid"
 	local rrc=$?
-	cat /tmp/resp.$1
+	cat "$log"
 	t_check "$1: every echo intact" test "$rc" = 0
 	t_match "$1: all sizes up to 32768 done" "size 32768: $iters round trips ok" "$out"
 	t_check "$1: responder exited cleanly" test "$rrc" = 0
