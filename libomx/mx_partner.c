@@ -195,21 +195,42 @@ void omx_partner_start_connect(struct omx_partner *p)
 	omx_connect_start(ep, r);
 }
 
+static bool omx_is_local_nic(uint64_t nic_id)
+{
+	struct omx_board_info bi;
+	bool local = false;
+	uint32_t b;
+
+	pthread_mutex_lock(&omx_global_lock);
+	for (b = 0; b < OMX_MAX_BOARDS && !local; b++)
+		local = omx_lib_get_board_info(&omx_global_dev, b, &bi) == OMX_LIB_SUCCESS &&
+			omx_mac_to_nic_id(bi.mac) == nic_id;
+	pthread_mutex_unlock(&omx_global_lock);
+	return local;
+}
+
+/*
+ * Like MX and Open-MX, only peers the driver knows (discovered or
+ * declared) are reachable, so that a wrong nic id fails at once instead
+ * of timing out; the boards of this host are always reachable.
+ */
 static mx_return_t omx_lookup_peer(struct mx_endpoint *ep, uint64_t nic_id, uint16_t *peer,
 				   const char *fn)
 {
 	struct omx_peer_lookup lk;
 
 	memset(&lk, 0, sizeof(lk));
-	lk.flags = OMX_PEER_LOOKUP_CREATE;
 	omx_nic_id_to_mac(nic_id, lk.mac);
+	if (omx_is_local_nic(nic_id))
+		lk.flags = OMX_PEER_LOOKUP_CREATE;
 	if (ioctl(ep->dev.fd, OMX_CMD_PEER_LOOKUP, &lk) < 0) {
 		if (errno == ENOSPC)
 			return omx_error(ep, MX_NO_RESOURCES,
 					 "%s: the driver's peer table is full (raise the omx peers= module parameter)",
 					 fn);
-		return omx_error(ep, MX_NIC_NOT_FOUND, "%s: nic id %012llx is not usable: %s", fn,
-				 (unsigned long long)nic_id, strerror(errno));
+		return omx_error(ep, MX_NIC_NOT_FOUND,
+				 "%s: nic id %012llx is not in the peer table (%s); discover peers first (omx_info -d)",
+				 fn, (unsigned long long)nic_id, strerror(errno));
 	}
 	*peer = (uint16_t)lk.peer_index;
 	return MX_SUCCESS;
@@ -409,6 +430,7 @@ void omx_connect_timers(struct mx_endpoint *ep, uint64_t now, uint64_t *next)
 {
 	struct omx_list *pos, *tmp;
 
+again:
 	omx_list_for_each_safe(pos, tmp, &ep->connects) {
 		struct omx_req *r = omx_container_of(pos, struct omx_req, link);
 
@@ -418,8 +440,11 @@ void omx_connect_timers(struct mx_endpoint *ep, uint64_t now, uint64_t *next)
 
 			omx_req_complete(ep, r, MX_STATUS_TIMEOUT);
 			/* the peer may have connected to us meanwhile */
-			if (internal && !p->connected)
+			if (internal && !p->connected) {
+				/* this completes other connects of the list too */
 				omx_partner_fail(p, MX_STATUS_TIMEOUT, false);
+				goto again;
+			}
 			continue;
 		}
 		if (now >= r->next_retry_ms) {

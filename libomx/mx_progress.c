@@ -46,6 +46,9 @@ void omx_req_complete(struct mx_endpoint *ep, struct omx_req *r, mx_status_code_
 {
 	struct omx_partner *p = r->partner;
 
+	/* completing twice would put it twice in the done list */
+	if (r->state & OMX_REQ_DONE)
+		return;
 	omx_list_del(&r->link);
 	if (r->type == OMX_REQ_SEND && p && (r->state & OMX_REQ_SENT) &&
 	    !(r->state & OMX_REQ_ACKED)) {
