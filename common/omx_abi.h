@@ -28,7 +28,7 @@
 #define OMX_ABI_ASSERT(cond, msg) static_assert(cond, msg)
 
 /* 0xMMmm: major.minor; any difference between library and driver is refused */
-#define OMX_ABI_VERSION		0x102
+#define OMX_ABI_VERSION		0x103
 
 /* misc devices, created as /dev/omx and /dev/omx-raw */
 #define OMX_DEVICE_NAME		"omx"
@@ -115,6 +115,27 @@ enum omx_counter_index {
 	OMX_COUNTER_RX_DROP_UNEXPECTED		= 38,
 	/* frames between two endpoints of this host, not put on the wire */
 	OMX_COUNTER_LOCAL_FRAMES		= 39,
+	/* large messages (docs/module.md, "Large messages") */
+	OMX_COUNTER_RX_RNDV			= 40,
+	OMX_COUNTER_RX_PULL			= 41,
+	OMX_COUNTER_RX_PULL_REPLY		= 42,
+	OMX_COUNTER_RX_NOTIFY			= 43,
+	OMX_COUNTER_RX_NACK_MCP			= 44,
+	OMX_COUNTER_TX_RNDV			= 45,
+	OMX_COUNTER_TX_PULL			= 46,
+	OMX_COUNTER_TX_PULL_REPLY		= 47,
+	OMX_COUNTER_TX_NOTIFY			= 48,
+	OMX_COUNTER_TX_NACK_MCP			= 49,
+	/* PULL for a region that is not registered (any more): NACK_MCP BAD_RDMAWIN */
+	OMX_COUNTER_RX_DROP_BAD_RDMAWIN		= 50,
+	/* PULL_REPLY for no pull in progress, an old one, or a frame already had */
+	OMX_COUNTER_RX_DROP_STALE_PULL_REPLY	= 51,
+	/* a pull block re-requested after its timer expired */
+	OMX_COUNTER_PULL_RESENT			= 52,
+	/* pulls ended with an error (timeout, NACK_MCP, endpoint closed) */
+	OMX_COUNTER_PULL_FAILED			= 53,
+	/* large messages copied between two endpoints of this host, no wire */
+	OMX_COUNTER_SHARED_PULLS		= 54,
 	OMX_COUNTER_NR
 };
 
@@ -163,6 +184,21 @@ enum omx_counter_index {
 	[OMX_COUNTER_RX_DROP_QUEUE_FULL]	= "rx_drop_queue_full",	\
 	[OMX_COUNTER_RX_DROP_UNEXPECTED]	= "rx_drop_unexpected",	\
 	[OMX_COUNTER_LOCAL_FRAMES]		= "local_frames",	\
+	[OMX_COUNTER_RX_RNDV]			= "rx_rndv",		\
+	[OMX_COUNTER_RX_PULL]			= "rx_pull",		\
+	[OMX_COUNTER_RX_PULL_REPLY]		= "rx_pull_reply",	\
+	[OMX_COUNTER_RX_NOTIFY]			= "rx_notify",		\
+	[OMX_COUNTER_RX_NACK_MCP]		= "rx_nack_mcp",	\
+	[OMX_COUNTER_TX_RNDV]			= "tx_rndv",		\
+	[OMX_COUNTER_TX_PULL]			= "tx_pull",		\
+	[OMX_COUNTER_TX_PULL_REPLY]		= "tx_pull_reply",	\
+	[OMX_COUNTER_TX_NOTIFY]			= "tx_notify",		\
+	[OMX_COUNTER_TX_NACK_MCP]		= "tx_nack_mcp",	\
+	[OMX_COUNTER_RX_DROP_BAD_RDMAWIN]	= "rx_drop_bad_rdmawin", \
+	[OMX_COUNTER_RX_DROP_STALE_PULL_REPLY]	= "rx_drop_stale_pull_reply", \
+	[OMX_COUNTER_PULL_RESENT]		= "pull_resent",	\
+	[OMX_COUNTER_PULL_FAILED]		= "pull_failed",	\
+	[OMX_COUNTER_SHARED_PULLS]		= "shared_pulls",	\
 }
 
 /* room in the ABI for counters added later without changing the layout */
@@ -192,10 +228,12 @@ OMX_ABI_ASSERT(OMX_COUNTER_NR <= OMX_COUNTERS_MAX, "too many omx counters");
 #define OMX_CMD_GET_COUNTERS		_IOWR(OMX_IOC_MAGIC, 0x04, struct omx_board_counters)
 /* in: __u32 board index; EPERM without CAP_NET_ADMIN */
 #define OMX_CMD_CLEAR_COUNTERS		_IOW(OMX_IOC_MAGIC, 0x05, __u32)
+/* out: struct omx_driver_info (module-wide figures) */
+#define OMX_CMD_GET_DRIVER_INFO		_IOR(OMX_IOC_MAGIC, 0x06, struct omx_driver_info)
 /*
  * in: struct omx_endpoint_open.  Binds this fd (/dev/omx only, ENOTTY on
  * /dev/omx-raw) to one endpoint until close(2).  EINVAL bad board or
- * endpoint index or non-zero flags/pad, ENODEV no board in that slot,
+ * endpoint index or unknown flags or non-zero pad, ENODEV no board in that slot,
  * EBUSY endpoint open elsewhere, EISCONN this fd already has an endpoint.
  */
 #define OMX_CMD_OPEN_ENDPOINT		_IOW(OMX_IOC_MAGIC, 0x10, struct omx_endpoint_open)
@@ -230,6 +268,35 @@ OMX_ABI_ASSERT(OMX_COUNTER_NR <= OMX_COUNTERS_MAX, "too many omx counters");
 #define OMX_CMD_SEND_MEDIUM_FRAG	_IOW(OMX_IOC_MAGIC, 0x33, struct omx_cmd_send_msg)
 #define OMX_CMD_SEND_LIBACK		_IOW(OMX_IOC_MAGIC, 0x34, struct omx_cmd_send_liback)
 #define OMX_CMD_SEND_NACK_LIB		_IOW(OMX_IOC_MAGIC, 0x35, struct omx_cmd_send_nack_lib)
+/* RNDV: ENOENT if the region is not registered with that seqnum, EINVAL msg_length > its length */
+#define OMX_CMD_SEND_RNDV		_IOW(OMX_IOC_MAGIC, 0x36, struct omx_cmd_send_rndv)
+#define OMX_CMD_SEND_NOTIFY		_IOW(OMX_IOC_MAGIC, 0x37, struct omx_cmd_send_notify)
+
+/*
+ * Memory registration (large messages).  A region is up to
+ * OMX_REGION_SEGMENTS_MAX user buffers pinned with pin_user_pages; its
+ * id (0..OMX_REGIONS_MAX-1) is chosen by the library, its seqnum by the
+ * driver (it changes at every registration of the same id, so that a
+ * PULL naming an older registration is refused).  Pinned pages are
+ * charged to the process like mlock (RLIMIT_MEMLOCK, unless
+ * CAP_IPC_LOCK).  REGISTER: EINVAL bad id/flags/pad/segment (zero
+ * length, too many, total > OMX_LARGE_MAX), EBUSY id in use, EFAULT
+ * bad pointer or unmapped memory, ENOMEM over RLIMIT_MEMLOCK or out of
+ * memory.  DEREGISTER: ENOENT id not registered; pulls in progress keep
+ * their pages pinned until they end.
+ */
+#define OMX_CMD_REGISTER_REGION		_IOWR(OMX_IOC_MAGIC, 0x40, struct omx_cmd_region)
+/* in: __u32 region id */
+#define OMX_CMD_DEREGISTER_REGION	_IOW(OMX_IOC_MAGIC, 0x41, __u32)
+/*
+ * in: struct omx_cmd_pull.  Starts pulling @length bytes of the remote
+ * region (named by a RNDV) into the local region; returns at once, the
+ * end is reported by an OMX_EVT_PULL_DONE event on the expected ring
+ * carrying @cookie.  EINVAL bad fields or ranges, ENOENT local region
+ * not registered or peer unknown, EBUSY OMX_PULLS_MAX pulls already in
+ * progress on this endpoint, ENETDOWN board down.
+ */
+#define OMX_CMD_PULL			_IOW(OMX_IOC_MAGIC, 0x42, struct omx_cmd_pull)
 
 /* out: struct omx_peer_table_info */
 #define OMX_CMD_GET_PEER_COUNT		_IOR(OMX_IOC_MAGIC, 0x20, struct omx_peer_table_info)
@@ -293,10 +360,19 @@ struct omx_board_counters {
 
 OMX_ABI_ASSERT(sizeof(struct omx_board_counters) == 528, "omx_board_counters layout");
 
+/*
+ * struct omx_endpoint_open.flags bits.  NO_SHARED: frames and pulls for
+ * another board of this host go through the wire instead of being
+ * delivered or copied inside the host (the library sets it for
+ * OMX_DISABLE_SHARED=1).  Another endpoint of the same board is always
+ * reached inside the host: a board has no wire to itself.
+ */
+#define OMX_ENDPOINT_OPEN_NO_SHARED	0x1U
+
 struct omx_endpoint_open {
 	__u32 board_index;
 	__u32 endpoint_index;
-	__u32 flags;			/* must be 0 */
+	__u32 flags;			/* OMX_ENDPOINT_OPEN_*, others EINVAL */
 	__u32 pad;			/* must be 0 */
 };
 
@@ -417,9 +493,17 @@ struct omx_ring_ctrl {
 	__u32 exp_dropped;
 	__u32 unexp_dropped;
 	__u32 pad2[14];
+	/*
+	 * Driver writes: region_invalid[id] becomes 1 when memory of
+	 * registered region @id is unmapped or remapped (mmu notifier), 0
+	 * at registration.  The library's registration cache checks it
+	 * before reusing a registration: a freed and reallocated buffer
+	 * gets registered again, so the new pages are sent.
+	 */
+	__u8 region_invalid[256];
 };
 
-OMX_ABI_ASSERT(sizeof(struct omx_ring_ctrl) == 192, "omx_ring_ctrl layout");
+OMX_ABI_ASSERT(sizeof(struct omx_ring_ctrl) == 448, "omx_ring_ctrl layout");
 
 /*
  * Events, OMX_EVENT_LEN bytes each, published by the producer index
@@ -438,6 +522,9 @@ enum omx_event_type {
 	OMX_EVT_RECV_MEDIUM_FRAG	= 5,	/* unexpected ring, data in recvq slot */
 	OMX_EVT_RECV_LIBACK		= 6,	/* expected ring */
 	OMX_EVT_RECV_NACK_LIB		= 7,	/* expected ring */
+	OMX_EVT_RECV_RNDV		= 8,	/* unexpected ring */
+	OMX_EVT_RECV_NOTIFY		= 9,	/* expected ring */
+	OMX_EVT_PULL_DONE		= 10,	/* expected ring, a pull of ours ended */
 	OMX_EVT_NR
 };
 
@@ -479,6 +566,33 @@ struct omx_evt_nack_lib {
 	__u8 pad;
 };
 
+struct omx_evt_rndv {
+	__u64 match_info;
+	__u16 seqnum;
+	__u16 piggyack;
+	__u32 msg_length;
+	__u8 rdma_id;
+	__u8 rdma_seqnum;
+	__u16 rdma_offset;
+};
+
+struct omx_evt_notify {
+	__u16 seqnum;
+	__u16 piggyack;
+	__u32 total_length;
+	__u8 rdma_id;
+	__u8 rdma_seqnum;
+	__u8 pad[2];
+};
+
+struct omx_evt_pull_done {
+	__u64 cookie;			/* from struct omx_cmd_pull */
+	__u32 status;			/* enum omx_pull_status */
+	__u32 length;			/* bytes pulled (all of them when OK) */
+	__u32 local_region_id;
+	__u32 pad;
+};
+
 struct omx_event {
 	__u16 peer_index;
 	__u8 src_endpoint;
@@ -489,6 +603,9 @@ struct omx_event {
 		struct omx_evt_connect connect;
 		struct omx_evt_liback liback;
 		struct omx_evt_nack_lib nack_lib;
+		struct omx_evt_rndv rndv;
+		struct omx_evt_notify notify;
+		struct omx_evt_pull_done pull_done;
 		__u8 raw[OMX_EVENT_LEN - 8];
 	};
 };
@@ -574,5 +691,101 @@ struct omx_wait {
 };
 
 OMX_ABI_ASSERT(sizeof(struct omx_wait) == 16, "omx_wait layout");
+
+/* Module-wide figures, for tools and tests (leak checks). */
+struct omx_driver_info {
+	__u32 abi_version;
+	__u32 endpoints_open;		/* on every board */
+	__u64 pinned_pages;		/* pages pinned by registered regions now */
+	__u32 regions;			/* regions registered now */
+	__u32 pulls;			/* pulls in progress now */
+};
+
+OMX_ABI_ASSERT(sizeof(struct omx_driver_info) == 24, "omx_driver_info layout");
+
+#define OMX_REGIONS_MAX			256	/* region ids per endpoint; one byte on the wire */
+#define OMX_REGION_SEGMENTS_MAX		256	/* MX_MAX_SEGMENTS */
+#define OMX_PULLS_MAX			64	/* pulls in progress per endpoint */
+
+OMX_ABI_ASSERT(sizeof(((struct omx_ring_ctrl *)0)->region_invalid) == OMX_REGIONS_MAX,
+	       "one invalidation flag per region id");
+
+/* struct omx_cmd_region.flags bits */
+#define OMX_REGION_WRITABLE		0x1U	/* pulled into: pin for writing */
+
+struct omx_region_segment {
+	__u64 vaddr;
+	__u64 length;
+};
+
+OMX_ABI_ASSERT(sizeof(struct omx_region_segment) == 16, "omx_region_segment layout");
+
+struct omx_cmd_region {
+	__u32 id;			/* in: < OMX_REGIONS_MAX */
+	__u32 nr_segments;		/* in: 1..OMX_REGION_SEGMENTS_MAX */
+	__u32 flags;			/* in: OMX_REGION_* */
+	__u8 seqnum;			/* out: this registration's generation */
+	__u8 pad[3];
+	__u64 segments;			/* in: user address of struct omx_region_segment[] */
+	__u64 length;			/* out: total bytes */
+};
+
+OMX_ABI_ASSERT(sizeof(struct omx_cmd_region) == 32, "omx_cmd_region layout");
+
+struct omx_cmd_send_rndv {
+	__u16 peer_index;
+	__u8 dst_endpoint;
+	__u8 rdma_id;			/* the registered send region */
+	__u32 session;
+	__u16 seqnum;
+	__u16 piggyack;
+	__u32 msg_length;		/* > OMX_ABI_MEDIUM_MAX, <= the region length */
+	__u64 match_info;
+	__u8 rdma_seqnum;
+	__u8 pad[7];
+};
+
+OMX_ABI_ASSERT(sizeof(struct omx_cmd_send_rndv) == 32, "omx_cmd_send_rndv layout");
+
+struct omx_cmd_send_notify {
+	__u16 peer_index;
+	__u8 dst_endpoint;
+	__u8 rdma_id;			/* the sender's region, from the RNDV */
+	__u32 session;
+	__u16 seqnum;
+	__u16 piggyack;
+	__u32 total_length;		/* bytes pulled */
+	__u8 rdma_seqnum;
+	__u8 pad[7];
+};
+
+OMX_ABI_ASSERT(sizeof(struct omx_cmd_send_notify) == 24, "omx_cmd_send_notify layout");
+
+struct omx_cmd_pull {
+	__u16 peer_index;		/* the sender of the RNDV */
+	__u8 dst_endpoint;		/* its endpoint */
+	__u8 remote_rdma_id;
+	__u32 session;			/* its session id */
+	__u32 length;			/* bytes to pull, <= the local region */
+	__u32 remote_offset;		/* where the pull starts in the remote region */
+	__u32 local_region_id;
+	__u32 local_offset;		/* where the data goes in the local region */
+	__u8 remote_rdma_seqnum;
+	__u8 pad[7];
+	__u64 cookie;			/* returned in OMX_EVT_PULL_DONE */
+};
+
+OMX_ABI_ASSERT(sizeof(struct omx_cmd_pull) == 40, "omx_cmd_pull layout");
+
+/* struct omx_evt_pull_done.status */
+enum omx_pull_status {
+	OMX_PULL_STATUS_OK		= 0,
+	OMX_PULL_STATUS_TIMEOUT		= 1,	/* no progress within the pull timeout */
+	OMX_PULL_STATUS_BAD_RDMAWIN	= 2,	/* NACK_MCP: remote region gone */
+	OMX_PULL_STATUS_ENDPT_CLOSED	= 3,	/* NACK_MCP: remote endpoint closed */
+	OMX_PULL_STATUS_BAD_SESSION	= 4,	/* NACK_MCP: remote endpoint reopened */
+	OMX_PULL_STATUS_BAD_ENDPT	= 5,	/* NACK_MCP: no such remote endpoint */
+	OMX_PULL_STATUS_ABORTED		= 6,	/* local region deregistered, board detached */
+};
 
 #endif /* OMX_ABI_H */
