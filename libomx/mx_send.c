@@ -212,6 +212,26 @@ void omx_handle_liback(struct mx_endpoint *ep, const struct omx_event *evt)
 		omx_send_matched(p, a->send_seq);
 }
 
+/*
+ * A NACK answers one frame; a late or duplicated one (a CONNECT refused
+ * before the peer opened, then accepted) must not kill the working
+ * connection: honour it only if it names a connect still pending or a
+ * message still unacknowledged.
+ */
+static bool omx_nack_is_current(struct omx_partner *p, uint16_t seq)
+{
+	struct omx_list *pos, *tmp;
+
+	omx_list_for_each_safe(pos, tmp, &p->ep->connects) {
+		struct omx_req *r = omx_container_of(pos, struct omx_req, link);
+
+		if (r->partner == p)
+			return true;
+	}
+	return p->connected && omx_seq_same_session(seq, p->next_send_seq) &&
+	       !omx_seq_before(seq, p->acked_seq) && omx_seq_before(seq, p->next_send_seq);
+}
+
 void omx_handle_nack(struct mx_endpoint *ep, const struct omx_event *evt)
 {
 	struct omx_partner *p = omx_partner_find(ep, evt->peer_index, evt->src_endpoint);
@@ -232,6 +252,8 @@ void omx_handle_nack(struct mx_endpoint *ep, const struct omx_event *evt)
 	default:
 		return;
 	}
+	if (!omx_nack_is_current(p, evt->nack_lib.lib_seqnum))
+		return;
 	omx_partner_fail(p, code, true);
 }
 
