@@ -60,7 +60,7 @@ int conf_connect(struct conf *c, mx_endpoint_t from, uint64_t nic,
 int conf_wait_unexpected(struct conf *c, mx_endpoint_t ep, uint64_t mi,
 			 uint64_t mask, mx_status_t *st, uint32_t ms);
 
-void conf_init_errors(struct conf *c, const char *self);
+void conf_init_errors(void);
 void conf_endpoints(struct conf *c);
 void conf_info(struct conf *c);
 void conf_sizes(struct conf *c);

@@ -124,14 +124,12 @@ static void check_noinit_child(void)
 		 "output: %.200s", out);
 }
 
-void conf_init_errors(struct conf *c, const char *self)
+void conf_init_errors(void)
 {
 	mx_error_handler_t prev;
 	mx_endpoint_t ep;
 	mx_return_t ret;
 
-	(void)c;
-	(void)self;
 	check_fatal_child();
 	check_env_child();
 	check_noinit_child();

@@ -85,7 +85,8 @@ static mx_unexp_handler_action_t count_handler(void *ctx,
 	(void)mi;
 	(void)len;
 	(void)data;
-	unexp_calls++;
+	/* may run in the library's progression thread */
+	__atomic_add_fetch(&unexp_calls, 1, __ATOMIC_RELAXED);
 	return MX_RECV_FINISHED;
 }
 
@@ -120,6 +121,19 @@ static void check_progression(struct conf *c)
 		 mx_strerror(ret), unexp_calls);
 	ret = mx_reenable_progression(c->b);
 	mt_check_ret("mx_reenable_progression", ret, MX_SUCCESS);
+	conf_complete(c, &s, 1, MT_WAIT_MS);
+
+	/* Re-enabled, b progresses by itself: only a is driven here. */
+	s = (struct pend){ .ep = c->a };
+	mx_isend(c->a, &seg, 1, c->a2b, 0x9e1, NULL, &s.req);
+	end = mt_now_ms() + 10000;
+	while (__atomic_load_n(&unexp_calls, __ATOMIC_RELAXED) < 2 &&
+	       mt_now_ms() < end)
+		mx_progress(c->a);
+	mt_check(__atomic_load_n(&unexp_calls, __ATOMIC_RELAXED) == 2,
+		 "  re-enabled: the handler runs without calls on its endpoint",
+		 "handler ran %d times in 10 s",
+		 __atomic_load_n(&unexp_calls, __ATOMIC_RELAXED));
 	conf_complete(c, &s, 1, MT_WAIT_MS);
 	mx_register_unexp_handler(c->b, NULL, NULL);
 }

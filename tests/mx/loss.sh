@@ -7,7 +7,7 @@
 . tests/vm/lib.sh
 . tests/mx/lib_mx.sh
 mx_need mx_loss
-COUNT=${MX_LOSS_COUNT:-5000}
+COUNT=5000
 NETEM="delay 1ms reorder 25% 50% loss 10% duplicate 5%"
 
 t_check "sch_netem loads" modprobe sch_netem

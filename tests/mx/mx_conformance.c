@@ -77,7 +77,7 @@ static int run_all(int argc, char **argv)
 	c.nic_count = (uint32_t)opt_num(argc, argv, "--nic-count", 2);
 
 	conf_strings();
-	conf_init_errors(&c, argv[0]);
+	conf_init_errors();
 	conf_endpoints(&c);
 	if (!c.a || !c.b || !c.c || !c.connected) {
 		mt_fail("setup", "endpoints or connections missing: the rest cannot run");
