@@ -1,0 +1,77 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# omx-vm: --topology pair --timeout 600
+# omx_perf between boards 0 and 1 (veth0/veth1): ping-pong and stream in
+# every format and mode, the clip of the sweep to the library's limit, and
+# the errors a user meets (no board, unknown peer, no server, unreachable
+# peer, module not loaded).
+. tests/vm/lib.sh
+
+# perf_server BOARD LOG: an omx_perf server for one client, in the background
+perf_server() {
+	omx_perf -b "$1" -1 > "$2" 2>&1 < <(sleep 600) &
+	SERVER=$!
+	omx_wait_for 20 grep -q "waiting for clients" "$2"
+}
+
+# rows TEXT TEST: the data rows of TEST in csv TEXT
+rows() {
+	printf '%s\n' "$1" | grep -c "^$2,"
+}
+
+t_check "server starts on board 1" perf_server 1 /tmp/srv1.log
+out=$(omx_perf -d node0:1 -b 0 -t both -n 20 -w 2 -f csv 2> /tmp/cli.err)
+t_check "client succeeds (csv, both tests)" test $? -eq 0
+t_match "csv header" "^test,mode,bytes,iterations,latency_us,MBps,MiBps$" "$out"
+# 0, 1, 2, 4, ... 32768: 17 sizes each, clipped to the library's limit
+t_check "17 ping-pong rows" test "$(rows "$out" pingpong)" -eq 17
+t_check "17 stream rows" test "$(rows "$out" stream)" -eq 17
+t_match "largest size is 32768" "^pingpong,poll,32768,20,[0-9.]+,[0-9.]+,[0-9.]+$" "$out"
+t_match "stream of 32768 has a throughput" "^stream,poll,32768,20,[0-9.]*[1-9][0-9.]*,[0-9.]*[1-9]" "$out"
+t_nomatch "no row above 32768" "^[a-z]+,[a-z]+,(6553[6-9]|[1-9][0-9]{5,})," "$out"
+t_check "no note without -S" test ! -s /tmp/cli.err
+t_check "server exits 0 after one client" wait "$SERVER"
+t_match "server saw the client's goodbye" "client done after 68 rounds" "$(cat /tmp/srv1.log)"
+
+# Blocking mode, table output, an explicit -S above the library limit.
+t_check "server restarts on board 1" perf_server 1 /tmp/srv2.log
+out=$(omx_perf -d node0:1 -M block -s 1024 -S 1048576 -m 4 -n 10 -w 1 2> /tmp/cli.err)
+t_check "blocking client succeeds" test $? -eq 0
+t_match "table header names the peer and mode" "^# omx_perf: node0:0 board 0 -> node0:1 endpoint 0, mode block" "$out"
+t_match "table columns" "^test +mode +bytes +latency_us +MB/s +MiB/s$" "$out"
+t_match "row 1024 4096 16384" "pingpong +block +16384 +[0-9.]+ +[0-9.]+ +[0-9.]+$" "$out"
+t_nomatch "65536 clipped" " 65536 " "$out"
+t_match "note says where the sweep stops" "refuses 65536-byte messages.*stops at 16384" "$(cat /tmp/cli.err)"
+t_check "server exits 0" wait "$SERVER"
+
+# JSON, stream only, with a bare hostname meaning board 0 of that host.
+t_check "server on board 0" perf_server 0 /tmp/srv3.log
+out=$(omx_perf -d node0 -b 1 -t stream -S 64 -n 50 -w 0 -f json)
+t_check "json client succeeds" test $? -eq 0
+t_check "json parses" python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["peer"]=="node0:0" and len(d["results"])==8 and all(r["test"]=="stream" and r["iterations"]==50 and r["latency_us"]>0 for r in d["results"]), d' "$out"
+t_check "server exits 0" wait "$SERVER"
+
+# Errors: clear message, non-zero exit.
+err=$(omx_perf -b 7 -d node0:1 2>&1)
+t_check "no such board fails" test $? -ne 0
+t_match "no such board message" "board 7 does not exist" "$err"
+err=$(omx_perf -d nosuchhost:0 2>&1)
+t_check "unknown peer fails" test $? -ne 0
+t_match "unknown peer message" "no board named 'nosuchhost:0' is known.*omx_info --discover" "$err"
+err=$(omx_perf -d node0:1 -r 5 -T 3000 2>&1)
+t_check "no server fails" test $? -ne 0
+t_match "no server message" "node0:1 (has no endpoint 5 open|endpoint 5 within)" "$err"
+err=$(omx_perf -d node0:1 -f xml 2>&1)
+t_check "bad format is a usage error" test $? -eq 2
+t_match "bad format message" "bad value 'xml' for --format" "$err"
+t_check "cut the link" tc qdisc add dev veth0 root netem loss 100%
+perf_server 1 /tmp/srv4.log
+err=$(omx_perf -d node0:1 -b 0 -T 2000 2>&1)
+t_check "unreachable peer fails" test $? -ne 0
+t_match "unreachable peer message" "no answer from node0:1 endpoint 0 within 2000 ms" "$err"
+kill "$SERVER"; wait "$SERVER"
+tc qdisc del dev veth0 root
+t_check "unload omx" omx_unload
+err=$(omx_perf -d node0:1 2>&1)
+t_check "module not loaded fails" test $? -ne 0
+t_match "module not loaded message" "omx driver is not loaded.*omx_init start" "$err"
+t_done
