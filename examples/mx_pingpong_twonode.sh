@@ -17,6 +17,8 @@ if [ "$OMX_NODE" = 1 ]; then
 	t_check "node1: responder exited cleanly" test "$rc" = 0
 else
 	mac=$(omx_lookup mac1)
+	# connects need a peer the driver knows
+	omx_wait_for 60 sh -c "omx_info -d 2>/dev/null | grep -q 'hostname=node1:0'"
 	out=$(timeout 600 "$pp" -b 0 -d "$mac" -E 2 -n "$iters" 2>&1)
 	rc=$?
 	echo "$out"
