@@ -12,7 +12,8 @@ USER_DIRS := libomx tools tests/driver tests/unit
 USER_DIRS += $(patsubst %/Makefile,%,$(wildcard examples/Makefile tests/mx/Makefile))
 CHECKPATCH_DIR := $(CURDIR)/.cache/checkpatch
 
-.PHONY: all driver user $(USER_DIRS) check check-unit check-vm lint clean distclean
+.PHONY: all driver user $(USER_DIRS) check check-unit check-vm lint clean distclean \
+	install uninstall
 
 all: driver user
 
@@ -53,3 +54,66 @@ clean:
 
 distclean: clean
 	rm -rf config.mk .cache tests/vm/.cache tests/vm/.runs tests/vm/logs
+
+# Installation of what `make` built (nothing is rebuilt, so that
+# `make install` as root never writes into the tree).  DESTDIR stages the
+# whole tree elsewhere and works as any user; PREFIX comes from
+# ./configure.  Configuration, udev rules and modules live outside PREFIX,
+# where the system looks for them.
+DESTDIR ?=
+BINDIR ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+MANDIR ?= $(PREFIX)/share/man
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+UDEVRULESDIR ?= /etc/udev/rules.d
+SYSCONFDIR ?= /etc
+MODDIR ?= /lib/modules/$(KVER)/extra
+DEPMOD ?= depmod
+LDCONFIG ?= ldconfig
+
+INST_LIBS := libomx/libomx.so.0 libomx/libmyriexpress.so libomx/libomx.a
+INST_HDRS := $(addprefix libomx/include/,myriexpress.h mx_extensions.h mx_raw.h)
+INST_TOOLS := $(patsubst %.c,%,$(wildcard tools/*.c))
+INST_MANS := $(wildcard docs/man/*.[1-9])
+INST_BUILT := $(INST_LIBS) $(INST_TOOLS) driver/linux/omx.ko
+
+install:
+	@missing=; for f in $(INST_BUILT); do test -f $$f || missing="$$missing $$f"; done; \
+	if [ -n "$$missing" ]; then echo "make install: not built:$$missing (run make first)"; exit 1; fi
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBDIR) \
+		$(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(UNITDIR) \
+		$(DESTDIR)$(UDEVRULESDIR) $(DESTDIR)$(SYSCONFDIR)/omx $(DESTDIR)$(MODDIR)
+	install -m 0755 libomx/libomx.so.0 libomx/libmyriexpress.so $(DESTDIR)$(LIBDIR)/
+	ln -sf libomx.so.0 $(DESTDIR)$(LIBDIR)/libomx.so
+	install -m 0644 libomx/libomx.a $(DESTDIR)$(LIBDIR)/
+	install -m 0644 $(INST_HDRS) $(DESTDIR)$(INCLUDEDIR)/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' libomx/omx.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/omx.pc
+	install -m 0755 $(INST_TOOLS) $(DESTDIR)$(BINDIR)/
+	install -m 0755 tools/omx_init $(DESTDIR)$(SBINDIR)/
+	for m in $(INST_MANS); do \
+		install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man$${m##*.}/$$(basename $$m) || exit 1; \
+	done
+	install -m 0644 driver/linux/omx.ko $(DESTDIR)$(MODDIR)/
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' tools/omx.service > $(DESTDIR)$(UNITDIR)/omx.service
+	install -m 0644 tools/90-omx.rules $(DESTDIR)$(UDEVRULESDIR)/
+	test -e $(DESTDIR)$(SYSCONFDIR)/omx/omx.conf || \
+		install -m 0644 etc/omx.conf $(DESTDIR)$(SYSCONFDIR)/omx/omx.conf
+	@if [ -z "$(DESTDIR)" ]; then $(DEPMOD) -a $(KVER) && $(LDCONFIG); fi
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(LIBDIR)/,libomx.so.0 libomx.so libmyriexpress.so libomx.a)
+	rm -f $(addprefix $(DESTDIR)$(INCLUDEDIR)/,$(notdir $(INST_HDRS)))
+	rm -f $(DESTDIR)$(PKGCONFIGDIR)/omx.pc
+	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(notdir $(INST_TOOLS)))
+	rm -f $(DESTDIR)$(SBINDIR)/omx_init
+	for m in $(INST_MANS); do rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$$(basename $$m); done
+	rm -f $(DESTDIR)$(MODDIR)/omx.ko $(DESTDIR)$(UNITDIR)/omx.service
+	rm -f $(DESTDIR)$(UDEVRULESDIR)/90-omx.rules
+	# an edited configuration stays
+	! cmp -s etc/omx.conf $(DESTDIR)$(SYSCONFDIR)/omx/omx.conf || \
+		rm -f $(DESTDIR)$(SYSCONFDIR)/omx/omx.conf
+	-rmdir $(DESTDIR)$(SYSCONFDIR)/omx 2> /dev/null
+	@if [ -z "$(DESTDIR)" ]; then $(DEPMOD) -a $(KVER) && $(LDCONFIG); fi

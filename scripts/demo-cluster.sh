@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Runs on each node of the demo cluster (see scripts/demo): show the board
-# omx attached, discover the other node, and show it in the peer table.
+# omx attached, discover the other node, show it in the peer table, then
+# run omx_perf between the two nodes (server on node1, client on node0).
 . tests/vm/lib.sh
 peer=node$((1 - OMX_NODE))
 
@@ -23,3 +24,18 @@ else
 	echo "== $(hostname) does NOT see $peer"
 	exit 1
 fi
+
+# omx_perf over the link: ping-pong and stream, 0..32768 bytes, polling.
+if [ "$OMX_NODE" = 1 ]; then
+	omx_perf -1 > /tmp/perf_server.txt 2>&1 < <(sleep 600) &
+	server=$!
+	omx_wait_for 20 grep -q "waiting for clients" /tmp/perf_server.txt
+	omx_barrier perf_server
+	wait "$server"
+	rc=$?
+	cat /tmp/perf_server.txt
+	exit $rc
+fi
+omx_barrier perf_server
+echo "== $(hostname): omx_perf -d $peer:0 -t both (qemu TCG: the figures mean little alone)"
+omx_perf -d "$peer:0" -t both -n 100 -w 10
