@@ -101,11 +101,14 @@ mkdir -p /etc/udev/rules.d
 out=$(udevadm test --action=add /sys/class/misc/omx 2>&1)
 t_match "udev rule gives /dev/omx mode 0666" "90-omx.rules.*MODE 0666|MODE=0666|mode=0?666" "$out"
 
-omx_hold 0 0 /tmp/hold.txt
+# an MX program holding an endpoint: an omx_perf server
+$P/bin/omx_perf -b 0 > /tmp/hold.txt 2>&1 < <(sleep 600) &
+holder=$!
+omx_wait_for 20 grep -q "waiting for clients" /tmp/hold.txt
 out=$($P/sbin/omx_init stop 2>&1)
 t_check "stop with an endpoint open fails" test $? -eq 1
 t_match "and says what to do" "stop the MX programs that use it first" "$out"
-omx_release
+kill "$holder"; wait "$holder"
 t_match "stop" "omx unloaded" "$($P/sbin/omx_init stop)"
 t_check_fails "module gone" omx_loaded
 t_match "stop again is harmless" "omx is not loaded" "$($P/sbin/omx_init stop)"
