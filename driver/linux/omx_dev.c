@@ -22,7 +22,10 @@
 #include "omx_dev.h"
 #include "omx_endpoint.h"
 #include "omx_iface.h"
+#include "omx_main.h"
 #include "omx_peer.h"
+#include "omx_pull.h"
+#include "omx_region.h"
 #include "omx_send.h"
 #include "omx_wire.h"
 
@@ -135,7 +138,7 @@ static int omx_cmd_open_endpoint(struct omx_file *file, void __user *arg)
 
 	if (copy_from_user(&req, arg, sizeof(req)))
 		return -EFAULT;
-	if (req.flags || req.pad)
+	if (req.flags & ~OMX_ENDPOINT_OPEN_NO_SHARED || req.pad)
 		return -EINVAL;
 
 	mutex_lock(&file->lock);
@@ -324,6 +327,89 @@ static int omx_cmd_send_nack_lib(struct omx_file *file, void __user *arg)
 	return omx_send_cmd_nack_lib(ep, &cmd);
 }
 
+static int omx_cmd_send_rndv(struct omx_file *file, void __user *arg)
+{
+	struct omx_endpoint *ep = omx_file_endpoint(file);
+	struct omx_cmd_send_rndv cmd;
+
+	if (!ep)
+		return -ENOTCONN;
+	if (copy_from_user(&cmd, arg, sizeof(cmd)))
+		return -EFAULT;
+	return omx_send_cmd_rndv(ep, &cmd);
+}
+
+static int omx_cmd_send_notify(struct omx_file *file, void __user *arg)
+{
+	struct omx_endpoint *ep = omx_file_endpoint(file);
+	struct omx_cmd_send_notify cmd;
+
+	if (!ep)
+		return -ENOTCONN;
+	if (copy_from_user(&cmd, arg, sizeof(cmd)))
+		return -EFAULT;
+	return omx_send_cmd_notify(ep, &cmd);
+}
+
+static int omx_cmd_register_region(struct omx_file *file, void __user *arg)
+{
+	struct omx_endpoint *ep = omx_file_endpoint(file);
+	struct omx_cmd_region cmd;
+	int ret;
+
+	if (!ep)
+		return -ENOTCONN;
+	if (copy_from_user(&cmd, arg, sizeof(cmd)))
+		return -EFAULT;
+	ret = omx_region_register(ep, &cmd);
+	if (ret)
+		return ret;
+	if (copy_to_user(arg, &cmd, sizeof(cmd))) {
+		omx_region_deregister(ep, cmd.id);
+		return -EFAULT;
+	}
+	return 0;
+}
+
+static int omx_cmd_deregister_region(struct omx_file *file, void __user *arg)
+{
+	struct omx_endpoint *ep = omx_file_endpoint(file);
+	u32 id;
+
+	if (!ep)
+		return -ENOTCONN;
+	if (get_user(id, (u32 __user *)arg))
+		return -EFAULT;
+	return omx_region_deregister(ep, id);
+}
+
+static int omx_cmd_pull(struct omx_file *file, void __user *arg)
+{
+	struct omx_endpoint *ep = omx_file_endpoint(file);
+	struct omx_cmd_pull cmd;
+
+	if (!ep)
+		return -ENOTCONN;
+	if (copy_from_user(&cmd, arg, sizeof(cmd)))
+		return -EFAULT;
+	return omx_pull_start(ep, &cmd);
+}
+
+static int omx_cmd_get_driver_info(struct omx_file *file, void __user *arg)
+{
+	struct omx_driver_info info = {
+		.abi_version = OMX_ABI_VERSION,
+		.endpoints_open = atomic_read(&omx_live.endpoints),
+		.pinned_pages = atomic64_read(&omx_live.pinned_pages),
+		.regions = atomic_read(&omx_live.regions),
+		.pulls = atomic_read(&omx_live.pulls),
+	};
+
+	if (copy_to_user(arg, &info, sizeof(info)))
+		return -EFAULT;
+	return 0;
+}
+
 static const struct omx_cmd omx_cmds[] = {
 	{ OMX_CMD_GET_ABI_VERSION, OMX_CMD_ANY_ABI | OMX_CMD_RAW,
 	  omx_cmd_get_abi_version },
@@ -347,6 +433,12 @@ static const struct omx_cmd omx_cmds[] = {
 	{ OMX_CMD_SEND_MEDIUM_FRAG, 0, omx_cmd_send_medium_frag },
 	{ OMX_CMD_SEND_LIBACK, 0, omx_cmd_send_liback },
 	{ OMX_CMD_SEND_NACK_LIB, 0, omx_cmd_send_nack_lib },
+	{ OMX_CMD_SEND_RNDV, 0, omx_cmd_send_rndv },
+	{ OMX_CMD_SEND_NOTIFY, 0, omx_cmd_send_notify },
+	{ OMX_CMD_REGISTER_REGION, 0, omx_cmd_register_region },
+	{ OMX_CMD_DEREGISTER_REGION, 0, omx_cmd_deregister_region },
+	{ OMX_CMD_PULL, 0, omx_cmd_pull },
+	{ OMX_CMD_GET_DRIVER_INFO, OMX_CMD_RAW, omx_cmd_get_driver_info },
 };
 
 static const struct omx_cmd *omx_cmd_find(unsigned int cmd)

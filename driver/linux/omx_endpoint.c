@@ -9,6 +9,7 @@
 #include <linux/err.h>
 #include <linux/etherdevice.h>
 #include <linux/jiffies.h>
+#include <linux/nospec.h>
 #include <linux/random.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
@@ -17,6 +18,8 @@
 #include "omx_endpoint.h"
 #include "omx_iface.h"
 #include "omx_main.h"
+#include "omx_pull.h"
+#include "omx_region.h"
 #include "omx_wire.h"
 
 #define OMX_WAKEUP_PENDING	0
@@ -47,6 +50,14 @@ struct omx_endpoint *omx_endpoint_open(const struct omx_endpoint_open *req)
 		kfree(ep);
 		return ERR_PTR(ret);
 	}
+	ret = omx_pull_table_alloc(ep);
+	if (ret) {
+		omx_rings_free(&ep->rings);
+		kfree(ep);
+		return ERR_PTR(ret);
+	}
+	omx_region_table_init(&ep->regions);
+	ep->open_flags = req->flags;
 
 	kref_init(&ep->kref);
 	ep->board_index = req->board_index;
@@ -63,6 +74,7 @@ struct omx_endpoint *omx_endpoint_open(const struct omx_endpoint_open *req)
 	ret = omx_iface_add_endpoint(req->board_index, ep);
 	if (ret) {
 		put_pid(ep->owner);
+		omx_pull_table_free(ep);
 		omx_rings_free(&ep->rings);
 		kfree(ep);
 		return ERR_PTR(ret);
@@ -82,6 +94,7 @@ static void omx_endpoint_release(struct kref *kref)
 {
 	struct omx_endpoint *ep = container_of(kref, struct omx_endpoint, kref);
 
+	omx_pull_table_free(ep);
 	omx_rings_free(&ep->rings);
 	omx_iface_put(ep->iface);
 	put_pid(ep->owner);
@@ -100,7 +113,27 @@ void omx_endpoint_close(struct omx_endpoint *ep)
 	pr_debug("board %u endpoint %u: closed%s\n", ep->board_index, ep->index,
 		 omx_endpoint_is_dead(ep) ? " (dead)" : "");
 	omx_iface_remove_endpoint(ep);
+	/* the receive path may still hold @ep: it finds no pull and no region */
+	omx_pull_table_close(ep);
+	omx_region_table_destroy(ep);
 	omx_endpoint_put(ep);
+}
+
+struct omx_endpoint *omx_endpoint_get_rcu(struct omx_iface *iface, u32 index,
+					  enum omx_nack_type *why)
+{
+	struct omx_endpoint *ep;
+
+	if (index >= iface->endpoint_max) {
+		*why = OMX_NACK_TYPE_BAD_ENDPT;
+		return NULL;
+	}
+	ep = rcu_dereference(iface->endpoints[array_index_nospec(index, iface->endpoint_max)]);
+	if (!ep || omx_endpoint_is_dead(ep) || !kref_get_unless_zero(&ep->kref)) {
+		*why = OMX_NACK_TYPE_ENDPT_CLOSED;
+		return NULL;
+	}
+	return ep;
 }
 
 /* Board detached by force; the caller holds the iface's endpoint_lock. */

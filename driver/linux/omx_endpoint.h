@@ -14,9 +14,12 @@
 #include <linux/wait.h>
 
 #include "omx_abi.h"
+#include "omx_region.h"
 #include "omx_ring.h"
+#include "omx_wire.h"
 
 struct omx_iface;
+struct omx_pull_table;
 
 enum omx_endpoint_state {
 	OMX_ENDPOINT_LIVE,
@@ -43,7 +46,13 @@ struct omx_endpoint {
 	u32 session_id;			/* random, never 0 */
 	u32 mtu;			/* the board's (Linux) MTU at open */
 	u32 frag_len;			/* medium fragment size at that MTU */
+	u32 pull_reply_len;		/* pull reply size at that MTU */
+	u32 open_flags;			/* OMX_ENDPOINT_OPEN_* */
 	u8 mac[6];
+
+	/* large messages: registered regions, pulls of ours in progress */
+	struct omx_region_table regions;
+	struct omx_pull_table *pulls;
 
 	struct omx_rings rings;
 	wait_queue_head_t waitq;	/* WAIT_EVENT and poll sleepers */
@@ -68,6 +77,13 @@ void omx_endpoint_get_info(const struct omx_endpoint *ep,
 int omx_endpoint_deliver(struct omx_endpoint *ep, enum omx_ring_id ring,
 			 struct omx_event *evt, bool payload,
 			 const struct sk_buff *skb, int offset, unsigned int len);
+
+/*
+ * Endpoint @index of @iface with a reference, caller under RCU; NULL if
+ * there is none (*@why says which NACK that deserves).
+ */
+struct omx_endpoint *omx_endpoint_get_rcu(struct omx_iface *iface, u32 index,
+					  enum omx_nack_type *why);
 
 int omx_endpoint_wait(struct omx_endpoint *ep, struct omx_wait *wait);
 void omx_endpoint_wakeup(struct omx_endpoint *ep);

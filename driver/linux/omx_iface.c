@@ -12,6 +12,7 @@
 
 #include <linux/cpumask.h>
 #include <linux/err.h>
+#include <linux/etherdevice.h>
 #include <linux/if_arp.h>
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
@@ -27,6 +28,7 @@
 #include "omx_iface.h"
 #include "omx_main.h"
 #include "omx_peer.h"
+#include "omx_pull.h"
 #include "omx_wire.h"
 
 static_assert(OMX_IFNAMSIZ == IFNAMSIZ);
@@ -88,6 +90,23 @@ struct omx_iface *omx_iface_find_by_netdev_rcu(const struct net_device *dev)
 	for (i = 0; i < OMX_MAX_BOARDS; i++) {
 		iface = rcu_dereference(omx_ifaces[i]);
 		if (iface && rcu_access_pointer(iface->netdev) == dev)
+			return iface;
+	}
+	return NULL;
+}
+
+struct omx_iface *omx_iface_find_by_mac_rcu(const u8 *mac)
+{
+	struct omx_iface *iface;
+	struct net_device *dev;
+	u32 i;
+
+	for (i = 0; i < OMX_MAX_BOARDS; i++) {
+		iface = rcu_dereference(omx_ifaces[i]);
+		if (!iface)
+			continue;
+		dev = rcu_dereference(iface->netdev);
+		if (dev && ether_addr_equal(dev->dev_addr, mac))
 			return iface;
 	}
 	return NULL;
@@ -560,6 +579,7 @@ int omx_iface_add_endpoint(u32 board, struct omx_endpoint *ep)
 		ep->iface = iface;
 		ep->mtu = iface->mtu;
 		ep->frag_len = omx_endpoint_frag_len(iface->mtu);
+		ep->pull_reply_len = omx_pull_reply_len(iface->mtu);
 		memcpy(ep->mac, iface->mac, ETH_ALEN);
 		rcu_assign_pointer(iface->endpoints[slot], ep);
 		WRITE_ONCE(iface->endpoint_count, iface->endpoint_count + 1);

@@ -81,6 +81,8 @@ int omx_ifaces_apply(const char *list);
 int omx_ifaces_print_names(char *buf, size_t size);
 
 struct omx_iface *omx_iface_find_by_netdev_rcu(const struct net_device *dev);
+/* The attached board whose address is @mac, under RCU; NULL if none. */
+struct omx_iface *omx_iface_find_by_mac_rcu(const u8 *mac);
 struct omx_iface *omx_iface_acquire(u32 board);
 void omx_iface_put(struct omx_iface *iface);
 

@@ -17,6 +17,7 @@
 #include "omx_main.h"
 #include "omx_peer.h"
 #include "omx_recv.h"
+#include "omx_region.h"
 #include "omx_wire.h"
 
 #define OMX_DRIVER_VERSION	"0.1.0"
@@ -88,10 +89,13 @@ static void omx_check_leaks(void)
 	int ifaces = atomic_read(&omx_live.ifaces);
 	int endpoints = atomic_read(&omx_live.endpoints);
 	int peers = atomic_read(&omx_live.peers);
+	int regions = atomic_read(&omx_live.regions);
+	int pulls = atomic_read(&omx_live.pulls);
+	s64 pinned = atomic64_read(&omx_live.pinned_pages);
 
-	WARN_ONCE(ifaces || endpoints || peers,
-		  "omx: %d board(s), %d endpoint(s) and %d peer(s) leaked at exit\n",
-		  ifaces, endpoints, peers);
+	WARN_ONCE(ifaces || endpoints || peers || regions || pulls || pinned,
+		  "omx: %d board(s), %d endpoint(s), %d peer(s), %d region(s), %d pull(s) and %lld pinned page(s) leaked at exit\n",
+		  ifaces, endpoints, peers, regions, pulls, pinned);
 }
 
 static int __init omx_init(void)
@@ -104,9 +108,12 @@ static int __init omx_init(void)
 		return -EINVAL;
 	}
 
-	ret = omx_peers_init();
+	ret = omx_region_module_init();
 	if (ret)
 		return ret;
+	ret = omx_peers_init();
+	if (ret)
+		goto out_region;
 	ret = omx_iface_init();
 	if (ret)
 		goto out_peers;
@@ -133,6 +140,8 @@ out_ifaces:
 	omx_iface_exit();
 out_peers:
 	omx_peers_exit();
+out_region:
+	omx_region_module_exit();
 	omx_check_leaks();
 	return ret;
 }
@@ -148,6 +157,8 @@ static void __exit omx_exit(void)
 	omx_recv_exit();
 	omx_iface_exit();
 	omx_peers_exit();
+	/* the last unpins queued by the receive path */
+	omx_region_module_exit();
 	omx_check_leaks();
 	pr_info("unloaded\n");
 }

@@ -19,6 +19,9 @@ struct omx_live_objects {
 	atomic_t ifaces;
 	atomic_t endpoints;
 	atomic_t peers;
+	atomic_t regions;
+	atomic_t pulls;
+	atomic64_t pinned_pages;
 };
 
 extern struct omx_live_objects omx_live;

@@ -218,7 +218,7 @@ static int omx_peer_send_query(struct omx_iface *iface, const u8 *dst,
 	};
 
 	memcpy(pkt.dst_mac, dst, ETH_ALEN);
-	return omx_send_frame(iface, &pkt, NULL, 0, OMX_COUNTER_TX_HOST_QUERY);
+	return omx_send_frame(iface, &pkt, NULL, 0, OMX_COUNTER_TX_HOST_QUERY, false);
 }
 
 /* The board hostname is set at attach and never changes afterwards. */
@@ -238,7 +238,7 @@ static int omx_peer_send_reply(struct omx_iface *iface, const u8 *dst,
 
 	memcpy(pkt.dst_mac, dst, ETH_ALEN);
 	return omx_send_frame(iface, &pkt, iface->hostname, len,
-			      OMX_COUNTER_TX_HOST_REPLY);
+			      OMX_COUNTER_TX_HOST_REPLY, false);
 }
 
 int omx_peer_discover(struct omx_iface *iface)

@@ -5,13 +5,16 @@
  * dispatched by packet type from the one table below.  A frame that is
  * not used is counted under the reason it was dropped, per board.
  *
- * Messaging frames (CONNECT, TINY, SMALL, MEDIUM, TRUC, NACK_LIB) become
- * events in their endpoint's rings.  A frame the destination cannot take
- * is answered with a NACK_LIB when the sender's library waits for an
- * answer to it (it carries a lib_seqnum: TINY, SMALL, MEDIUM, CONNECT
- * requests); answers themselves (TRUC, NACK_LIB, CONNECT replies) are
- * never answered, only counted, so that two hosts cannot NACK each other
- * forever.  A full ring is a silent drop: the sender retransmits.
+ * Messaging frames (CONNECT, TINY, SMALL, MEDIUM, RNDV, NOTIFY, TRUC,
+ * NACK_LIB) become events in their endpoint's rings.  A frame the
+ * destination cannot take is answered with a NACK_LIB when the sender's
+ * library waits for an answer to it (it carries a lib_seqnum: TINY,
+ * SMALL, MEDIUM, RNDV, NOTIFY, CONNECT requests); answers themselves
+ * (TRUC, NACK_LIB, CONNECT replies) are never answered, only counted,
+ * so that two hosts cannot NACK each other forever.  A full ring is a
+ * silent drop: the sender retransmits.
+ * PULL, PULL_REPLY and NACK_MCP are the kernels' business
+ * (omx_pull_reply.c, omx_pull.c).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -29,10 +32,27 @@
 #include "omx_endpoint.h"
 #include "omx_iface.h"
 #include "omx_peer.h"
+#include "omx_pull.h"
 #include "omx_recv.h"
 #include "omx_send.h"
 #include "omx_wire.h"
 #include "omx_wire_codec.h"
+
+/* skb->cb of the frames we handle: set before dispatch */
+struct omx_recv_cb {
+	bool local;		/* from this host (omx_recv_local()), not the wire */
+};
+
+static bool omx_recv_is_local(const struct sk_buff *skb)
+{
+	return ((const struct omx_recv_cb *)skb->cb)->local;
+}
+
+static void omx_recv_set_local(struct sk_buff *skb, bool local)
+{
+	BUILD_BUG_ON(sizeof(struct omx_recv_cb) > sizeof(skb->cb));
+	((struct omx_recv_cb *)skb->cb)->local = local;
+}
 
 /* frames from interfaces that are not attached: no board to count them on */
 static atomic_long_t omx_rx_unattached = ATOMIC_LONG_INIT(0);
@@ -63,7 +83,8 @@ struct omx_recv_dest {
 	u16 reverse;		/* our index at the sender, if the frame says */
 };
 
-static void omx_recv_nack(struct omx_iface *iface, const struct omx_pkt *pkt,
+static void omx_recv_nack(struct omx_iface *iface, const struct sk_buff *skb,
+			  const struct omx_pkt *pkt,
 			  const struct omx_recv_dest *dest, u16 peer,
 			  enum omx_nack_type nack_type)
 {
@@ -80,7 +101,9 @@ static void omx_recv_nack(struct omx_iface *iface, const struct omx_pkt *pkt,
 	nack.nack_lib.dst_endpoint = dest->src_endpoint;
 	nack.nack_lib.src_endpoint = dest->dst_endpoint;
 	nack.nack_lib.nack_type = nack_type;
-	omx_send_frame(iface, &nack, NULL, 0, OMX_COUNTER_TX_NACK_LIB);
+	/* answered the way the frame came */
+	omx_send_frame(iface, &nack, NULL, 0, OMX_COUNTER_TX_NACK_LIB,
+		       omx_recv_is_local(skb));
 }
 
 /*
@@ -109,7 +132,7 @@ static enum omx_counter_index omx_recv_deliver(struct omx_iface *iface,
 	if (dest->dst_endpoint >= iface->endpoint_max) {
 		if (!dest->nackable)
 			return OMX_COUNTER_RX_DROP_UNEXPECTED;
-		omx_recv_nack(iface, pkt, dest, peer, OMX_NACK_TYPE_BAD_ENDPT);
+		omx_recv_nack(iface, skb, pkt, dest, peer, OMX_NACK_TYPE_BAD_ENDPT);
 		return OMX_COUNTER_RX_DROP_UNKNOWN_ENDPOINT;
 	}
 	slot = array_index_nospec(dest->dst_endpoint, iface->endpoint_max);
@@ -117,13 +140,13 @@ static enum omx_counter_index omx_recv_deliver(struct omx_iface *iface,
 	if (!ep || omx_endpoint_is_dead(ep) || !kref_get_unless_zero(&ep->kref)) {
 		if (!dest->nackable)
 			return OMX_COUNTER_RX_DROP_UNEXPECTED;
-		omx_recv_nack(iface, pkt, dest, peer, OMX_NACK_TYPE_ENDPT_CLOSED);
+		omx_recv_nack(iface, skb, pkt, dest, peer, OMX_NACK_TYPE_ENDPT_CLOSED);
 		return OMX_COUNTER_RX_DROP_ENDPOINT_CLOSED;
 	}
 	if (dest->has_session && dest->session != ep->session_id) {
 		omx_endpoint_put(ep);
 		if (dest->nackable)
-			omx_recv_nack(iface, pkt, dest, peer, OMX_NACK_TYPE_BAD_SESSION);
+			omx_recv_nack(iface, skb, pkt, dest, peer, OMX_NACK_TYPE_BAD_SESSION);
 		return OMX_COUNTER_RX_DROP_BAD_SESSION;
 	}
 
@@ -277,6 +300,58 @@ static enum omx_counter_index omx_recv_nack_lib(struct omx_iface *iface,
 				false, 0, OMX_COUNTER_RX_NACK_LIB);
 }
 
+static enum omx_counter_index omx_recv_rndv(struct omx_iface *iface,
+					    const struct sk_buff *skb,
+					    const struct omx_pkt *pkt)
+{
+	const struct omx_pkt_rndv *rndv = &pkt->rndv;
+	struct omx_event evt = { .type = OMX_EVT_RECV_RNDV };
+	struct omx_recv_dest dest = {
+		.dst_endpoint = rndv->msg.dst_endpoint,
+		.src_endpoint = rndv->msg.src_endpoint,
+		.nackable = true,
+		.has_session = true,
+		.session = rndv->msg.session,
+		.lib_seqnum = rndv->msg.lib_seqnum,
+		.reverse = OMX_PEER_INDEX_UNKNOWN,
+	};
+
+	evt.rndv.match_info = rndv->msg.match_info;
+	evt.rndv.seqnum = rndv->msg.lib_seqnum;
+	evt.rndv.piggyack = rndv->msg.lib_piggyack;
+	evt.rndv.msg_length = rndv->msg_length;
+	evt.rndv.rdma_id = rndv->pulled_rdma_id;
+	evt.rndv.rdma_seqnum = rndv->pulled_rdma_seqnum;
+	evt.rndv.rdma_offset = rndv->pulled_rdma_offset;
+	return omx_recv_deliver(iface, skb, pkt, &dest, OMX_RING_UNEXP, &evt,
+				false, 0, OMX_COUNTER_RX_RNDV);
+}
+
+static enum omx_counter_index omx_recv_notify(struct omx_iface *iface,
+					      const struct sk_buff *skb,
+					      const struct omx_pkt *pkt)
+{
+	const struct omx_pkt_notify *notify = &pkt->notify;
+	struct omx_event evt = { .type = OMX_EVT_RECV_NOTIFY };
+	struct omx_recv_dest dest = {
+		.dst_endpoint = notify->dst_endpoint,
+		.src_endpoint = notify->src_endpoint,
+		.nackable = true,
+		.has_session = true,
+		.session = notify->session,
+		.lib_seqnum = notify->lib_seqnum,
+		.reverse = OMX_PEER_INDEX_UNKNOWN,
+	};
+
+	evt.notify.seqnum = notify->lib_seqnum;
+	evt.notify.piggyack = notify->lib_piggyack;
+	evt.notify.total_length = notify->total_length;
+	evt.notify.rdma_id = notify->pulled_rdma_id;
+	evt.notify.rdma_seqnum = notify->pulled_rdma_seqnum;
+	return omx_recv_deliver(iface, skb, pkt, &dest, OMX_RING_EXP, &evt,
+				false, 0, OMX_COUNTER_RX_NOTIFY);
+}
+
 /* Packet types without a handler are counted as unsupported and dropped. */
 static const struct omx_recv_type omx_recv_types[OMX_PKT_TYPE_NR] = {
 	[OMX_PKT_TYPE_HOST_QUERY] = { omx_peer_recv_host_query, true },
@@ -287,6 +362,11 @@ static const struct omx_recv_type omx_recv_types[OMX_PKT_TYPE_NR] = {
 	[OMX_PKT_TYPE_SMALL] = { omx_recv_small, false },
 	[OMX_PKT_TYPE_MEDIUM] = { omx_recv_medium, false },
 	[OMX_PKT_TYPE_NACK_LIB] = { omx_recv_nack_lib, false },
+	[OMX_PKT_TYPE_RNDV] = { omx_recv_rndv, false },
+	[OMX_PKT_TYPE_NOTIFY] = { omx_recv_notify, false },
+	[OMX_PKT_TYPE_PULL] = { omx_pull_reply_recv_pull, false },
+	[OMX_PKT_TYPE_PULL_REPLY] = { omx_pull_recv_reply, false },
+	[OMX_PKT_TYPE_NACK_MCP] = { omx_pull_recv_nack_mcp, false },
 };
 
 /*
@@ -398,6 +478,7 @@ void omx_recv_local(struct omx_iface *iface, struct sk_buff *skb)
 {
 	enum omx_counter_index drop;
 
+	omx_recv_set_local(skb, true);
 	drop = omx_recv_dispatch(iface, skb, true);
 	if (drop != OMX_COUNTER_NR)
 		omx_iface_count(iface, drop, 1);
@@ -421,6 +502,7 @@ static int omx_recv_frame(struct sk_buff *skb, struct net_device *dev,
 	omx_iface_count(iface, OMX_COUNTER_RX_FRAMES, 1);
 	omx_iface_count(iface, OMX_COUNTER_RX_BYTES, skb->len + ETH_HLEN);
 
+	omx_recv_set_local(skb, false);
 	drop = omx_recv_dispatch(iface, skb, false);
 	if (drop != OMX_COUNTER_NR) {
 		omx_iface_count(iface, drop, 1);

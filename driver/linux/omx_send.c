@@ -25,6 +25,7 @@
 #include "omx_iface.h"
 #include "omx_peer.h"
 #include "omx_recv.h"
+#include "omx_region.h"
 #include "omx_send.h"
 #include "omx_wire.h"
 
@@ -34,15 +35,11 @@ static_assert(OMX_ABI_MEDIUM_MAX == OMX_MEDIUM_MAX);
 static_assert(OMX_ABI_MEDIUM_FRAGS_MAX == OMX_MEDIUM_FRAGS_MAX);
 static_assert(OMX_ENDPOINTS_LIMIT == OMX_ENDPOINT_INDEX_MAX);
 
-/* An skb holding the encoded header of @pkt and room for the payload. */
-static struct sk_buff *omx_send_build(struct omx_iface *iface,
-				      struct omx_pkt *pkt,
-				      unsigned int payload_len, gfp_t gfp,
-				      u8 **payload)
+struct sk_buff *omx_send_alloc(struct omx_iface *iface, struct omx_pkt *pkt,
+			       unsigned int len, gfp_t gfp, u8 **payload)
 {
 	const struct omx_wire_type_info *type = omx_wire_type(pkt->type);
 	unsigned int hdr_len = type->hdr_len;
-	unsigned int len = max_t(unsigned int, hdr_len + payload_len, OMX_ETH_ZLEN);
 	unsigned int headroom, tailroom;
 	struct net_device *dev;
 	struct sk_buff *skb;
@@ -73,6 +70,19 @@ static struct sk_buff *omx_send_build(struct omx_iface *iface,
 	return skb;
 }
 
+/* An skb holding the encoded header of @pkt and room for the payload. */
+static struct sk_buff *omx_send_build(struct omx_iface *iface,
+				      struct omx_pkt *pkt,
+				      unsigned int payload_len, gfp_t gfp,
+				      u8 **payload)
+{
+	unsigned int hdr_len = omx_wire_type(pkt->type)->hdr_len;
+
+	return omx_send_alloc(iface, pkt,
+			      max_t(unsigned int, hdr_len + payload_len, OMX_ETH_ZLEN),
+			      gfp, payload);
+}
+
 /* As if received: the receive path wants skb->data past the Ethernet header. */
 static void omx_send_local(struct omx_iface *iface, struct sk_buff *skb)
 {
@@ -84,11 +94,11 @@ static void omx_send_local(struct omx_iface *iface, struct sk_buff *skb)
 	consume_skb(skb);
 }
 
-/* Consumes @skb whatever happens. */
-static int omx_send_skb(struct omx_iface *iface, struct sk_buff *skb,
-			enum omx_counter_index counter)
+int omx_send_xmit(struct omx_iface *iface, struct sk_buff *skb,
+		  enum omx_counter_index counter, bool shared)
 {
 	unsigned int len = skb->len;
+	struct omx_iface *other;
 	struct net_device *dev;
 	bool local = false;
 	int ret = 0;
@@ -110,9 +120,16 @@ static int omx_send_skb(struct omx_iface *iface, struct sk_buff *skb,
 	skb_set_network_header(skb, ETH_HLEN);
 	skb->protocol = htons(OMX_ETH_P);
 	skb->dev = dev;
+	other = NULL;
+	if (shared && !ether_addr_equal(eth_hdr(skb)->h_dest, dev->dev_addr))
+		other = omx_iface_find_by_mac_rcu(eth_hdr(skb)->h_dest);
 	if (ether_addr_equal(eth_hdr(skb)->h_dest, dev->dev_addr)) {
 		local = true;
 		omx_send_local(iface, skb);
+	} else if (other) {
+		/* another board of this host: no wire needed either */
+		local = true;
+		omx_send_local(other, skb);
 	} else {
 		/* consumes the skb whatever happens */
 		ret = dev_queue_xmit(skb);
@@ -138,7 +155,7 @@ out:
 
 int omx_send_frame(struct omx_iface *iface, struct omx_pkt *pkt,
 		   const void *payload, unsigned int payload_len,
-		   enum omx_counter_index counter)
+		   enum omx_counter_index counter, bool shared)
 {
 	struct sk_buff *skb;
 	u8 *data;
@@ -150,7 +167,7 @@ int omx_send_frame(struct omx_iface *iface, struct omx_pkt *pkt,
 	}
 	if (payload_len)
 		memcpy(data, payload, payload_len);
-	return omx_send_skb(iface, skb, counter);
+	return omx_send_xmit(iface, skb, counter, shared);
 }
 
 /* Destination MAC and head peer index (our index at the peer). */
@@ -183,7 +200,8 @@ static int omx_send_user(struct omx_endpoint *ep, struct omx_pkt *pkt,
 		kfree_skb(skb);
 		return -EFAULT;
 	}
-	return omx_send_skb(ep->iface, skb, counter);
+	return omx_send_xmit(ep->iface, skb, counter,
+			     !(ep->open_flags & OMX_ENDPOINT_OPEN_NO_SHARED));
 }
 
 static int omx_send_check_medium(const struct omx_endpoint *ep,
@@ -324,4 +342,63 @@ int omx_send_cmd_nack_lib(struct omx_endpoint *ep,
 	n->src_endpoint = ep->index;
 	n->nack_type = cmd->nack_type;
 	return omx_send_user(ep, &pkt, 0, 0, OMX_COUNTER_TX_NACK_LIB);
+}
+
+int omx_send_cmd_rndv(struct omx_endpoint *ep, const struct omx_cmd_send_rndv *cmd)
+{
+	struct omx_pkt pkt = { .type = OMX_PKT_TYPE_RNDV };
+	struct omx_pkt_rndv *r = &pkt.rndv;
+	struct omx_region *region;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < sizeof(cmd->pad); i++)
+		if (cmd->pad[i])
+			return -EINVAL;
+	region = omx_region_get(ep, cmd->rdma_id, cmd->rdma_seqnum);
+	if (!region)
+		return -ENOENT;
+	ret = cmd->msg_length <= OMX_MEDIUM_MAX || cmd->msg_length > region->length ?
+		-EINVAL : 0;
+	omx_region_put(region);
+	if (ret)
+		return ret;
+
+	ret = omx_send_resolve(cmd->peer_index, &pkt);
+	if (ret)
+		return ret;
+	r->msg.match_info = cmd->match_info;
+	r->msg.session = cmd->session;
+	r->msg.lib_seqnum = cmd->seqnum;
+	r->msg.lib_piggyack = cmd->piggyack;
+	r->msg.dst_endpoint = cmd->dst_endpoint;
+	r->msg.src_endpoint = ep->index;
+	r->msg_length = cmd->msg_length;
+	r->pulled_rdma_id = cmd->rdma_id;
+	r->pulled_rdma_seqnum = cmd->rdma_seqnum;
+	return omx_send_user(ep, &pkt, 0, 0, OMX_COUNTER_TX_RNDV);
+}
+
+int omx_send_cmd_notify(struct omx_endpoint *ep, const struct omx_cmd_send_notify *cmd)
+{
+	struct omx_pkt pkt = { .type = OMX_PKT_TYPE_NOTIFY };
+	struct omx_pkt_notify *n = &pkt.notify;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < sizeof(cmd->pad); i++)
+		if (cmd->pad[i])
+			return -EINVAL;
+	ret = omx_send_resolve(cmd->peer_index, &pkt);
+	if (ret)
+		return ret;
+	n->session = cmd->session;
+	n->total_length = cmd->total_length;
+	n->lib_seqnum = cmd->seqnum;
+	n->lib_piggyack = cmd->piggyack;
+	n->dst_endpoint = cmd->dst_endpoint;
+	n->src_endpoint = ep->index;
+	n->pulled_rdma_id = cmd->rdma_id;
+	n->pulled_rdma_seqnum = cmd->rdma_seqnum;
+	return omx_send_user(ep, &pkt, 0, 0, OMX_COUNTER_TX_NOTIFY);
 }

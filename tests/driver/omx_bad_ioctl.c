@@ -252,7 +252,7 @@ static void check_endpoints(int fd, void *badptr, const struct omx_board_info *b
 	check("OPEN_ENDPOINT endpoint endpoint_max",
 	      open_endpoint(fd, b, board->endpoint_max, 0, 0), EINVAL);
 	check("OPEN_ENDPOINT endpoint 0xffffffff", open_endpoint(fd, b, 0xffffffffU, 0, 0), EINVAL);
-	check("OPEN_ENDPOINT non-zero flags", open_endpoint(fd, b, 0, 1, 0), EINVAL);
+	check("OPEN_ENDPOINT unknown flags", open_endpoint(fd, b, 0, 2, 0), EINVAL);
 	check("OPEN_ENDPOINT non-zero pad", open_endpoint(fd, b, 0, 0, 1), EINVAL);
 
 	index = find_free_endpoint(board);

@@ -96,9 +96,13 @@ static void *map_ep(int fd)
 	return mmap(NULL, OMX_ENDPOINT_MMAP_LEN, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 }
 
+/* NO_SHARED: board 0 -> board 1 must go through the wire (veth pair) */
 static void ep_open(struct ep *ep, uint32_t board, uint32_t index)
 {
-	struct omx_endpoint_open req = { .board_index = board, .endpoint_index = index };
+	struct omx_endpoint_open req = {
+		.board_index = board, .endpoint_index = index,
+		.flags = OMX_ENDPOINT_OPEN_NO_SHARED,
+	};
 
 	memset(ep, 0, sizeof(*ep));
 	ep->fd = open_dev();

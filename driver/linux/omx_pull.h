@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * omx pulls: the receiver side of large messages.  An endpoint pulls a
+ * remote region into one of its own, block by block (PULL frames
+ * answered by PULL_REPLY frames), or by one copy when the remote
+ * endpoint is on this host; the end is an OMX_EVT_PULL_DONE event.  The
+ * sender side (PULL answered from pinned pages) lives in
+ * omx_pull_reply.c, the one-copy path in omx_shared.c.
+ */
+#ifndef OMX_PULL_H
+#define OMX_PULL_H
+
+#include <linux/if_ether.h>
+#include <linux/skbuff.h>
+#include <linux/spinlock.h>
+#include <linux/timer.h>
+#include <linux/types.h>
+
+#include "omx_abi.h"
+#include "omx_wire_codec.h"
+
+struct omx_endpoint;
+struct omx_iface;
+struct omx_region;
+
+/* most blocks one pull may have in flight ("pull_blocks" parameter cap) */
+#define OMX_PULL_WINDOW_MAX	8
+
+extern unsigned int omx_pull_blocks;
+extern unsigned int omx_pull_resend_ms;
+extern unsigned int omx_pull_timeout_ms;
+
+enum omx_pull_state {
+	OMX_PULL_FREE,
+	OMX_PULL_ACTIVE,
+	/* ended, but the expected ring was full: the timer retries the event */
+	OMX_PULL_ENDED,
+};
+
+struct omx_pull_block {
+	u32 block;
+	u32 missing;			/* bit i: reply i of the block not received */
+	unsigned long sent_at;		/* jiffies of the last PULL for it */
+};
+
+/*
+ * One slot of an endpoint's pull table.  The slot (and its timer) lives
+ * as long as the endpoint; @gen changes at every start so that replies
+ * for an earlier pull in this slot are recognised as stale.  Everything
+ * is protected by the table's lock.
+ */
+struct omx_pull {
+	struct omx_endpoint *ep;
+	struct timer_list timer;
+	enum omx_pull_state state;
+	u32 index;
+	u32 gen;
+	struct omx_region *region;	/* holds a reference while not FREE */
+	u64 cookie;
+	u32 length;
+	u32 local_offset;
+	u32 remote_offset;
+	u32 session;
+	u16 peer_index;
+	u16 reverse;			/* our index at the peer */
+	u8 dst_endpoint;
+	u8 rdma_id;
+	u8 rdma_seqnum;
+	u8 dst_mac[ETH_ALEN];
+	u32 reply_len;
+	u32 first;			/* remote_offset % reply_len */
+	u32 nr_frames;
+	u32 nr_blocks;
+	u32 low_block;			/* every block below is complete */
+	u32 next_block;			/* next block to ask for */
+	u32 received;
+	u32 status;			/* OMX_PULL_ENDED: enum omx_pull_status */
+	unsigned long last_progress;
+	struct omx_pull_block win[OMX_PULL_WINDOW_MAX];
+};
+
+struct omx_pull_table {
+	spinlock_t lock;		/* BH-safe */
+	bool closing;
+	struct omx_pull pulls[OMX_PULLS_MAX];
+};
+
+int omx_pull_table_alloc(struct omx_endpoint *ep);
+/* Endpoint close, process context: ends every pull, stops the timers. */
+void omx_pull_table_close(struct omx_endpoint *ep);
+void omx_pull_table_free(struct omx_endpoint *ep);
+
+/* OMX_CMD_PULL, process context. */
+int omx_pull_start(struct omx_endpoint *ep, const struct omx_cmd_pull *cmd);
+
+/* Pull reply payload size for a board whose Linux MTU is @mtu. */
+u32 omx_pull_reply_len(u32 mtu);
+
+/* Receive handlers (omx_recv.c's table), softirq under RCU. */
+enum omx_counter_index omx_pull_recv_reply(struct omx_iface *iface,
+					   const struct sk_buff *skb,
+					   const struct omx_pkt *pkt);
+enum omx_counter_index omx_pull_recv_nack_mcp(struct omx_iface *iface,
+					      const struct sk_buff *skb,
+					      const struct omx_pkt *pkt);
+enum omx_counter_index omx_pull_reply_recv_pull(struct omx_iface *iface,
+						const struct sk_buff *skb,
+						const struct omx_pkt *pkt);
+
+/* omx_shared.c: a pull from an endpoint of this host, by one copy. */
+int omx_shared_pull(struct omx_endpoint *ep, const struct omx_cmd_pull *cmd,
+		    struct omx_region *dst, struct omx_endpoint *remote,
+		    enum omx_nack_type why);
+
+/* Keep a PULL_DONE the ring had no room for in a slot; its timer retries. */
+int omx_pull_park_done(struct omx_pull_table *table, const struct omx_cmd_pull *cmd,
+		       struct omx_region *dst, u32 status, u32 length);
+
+/* Append a PULL_DONE event for @ep; BH disabled.  -ENOSPC if full. */
+int omx_pull_deliver_done(struct omx_endpoint *ep, u64 cookie, u32 status,
+			  u32 length, u32 region_id, u16 peer_index, u8 peer_endpoint);
+
+#endif /* OMX_PULL_H */
