@@ -251,11 +251,15 @@ mx_return_t mx_peek(mx_endpoint_t ep, uint32_t timeout, mx_request_t *request,
 	return MX_SUCCESS;
 }
 
-/* Buffered: a send whose data the peer library holds, or anything done. */
+/*
+ * Buffered: an eager send whose data the peer library holds, or anything
+ * done.  A large send's buffer is read until the NOTIFY: done only.
+ */
 static bool omx_is_buffered(struct omx_req *r)
 {
 	return (r->state & OMX_REQ_DONE) ||
-	       (r->type == OMX_REQ_SEND && (r->state & OMX_REQ_ACKED));
+	       (r->type == OMX_REQ_SEND && r->kind == OMX_SEND_EAGER &&
+		(r->state & OMX_REQ_ACKED));
 }
 
 mx_return_t mx_ibuffered(mx_endpoint_t ep, mx_request_t *request, uint32_t *result)
@@ -318,7 +322,7 @@ mx_return_t mx_cancel(mx_endpoint_t ep, mx_request_t *request, uint32_t *result)
 	r = omx_req_of(ep, request);
 	*result = 0;
 	/* only what the network has not touched yet: unmatched receives, connects */
-	if (!(r->state & OMX_REQ_DONE) &&
+	if (!(r->state & (OMX_REQ_DONE | OMX_REQ_PULLING)) &&
 	    (r->type == OMX_REQ_RECV || r->type == OMX_REQ_CONNECT)) {
 		omx_req_free(r);
 		*result = 1;

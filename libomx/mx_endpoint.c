@@ -64,7 +64,8 @@ static mx_return_t omx_try_open(struct mx_endpoint *ep, uint32_t board, uint32_t
 	if (st != OMX_LIB_SUCCESS)
 		return st == OMX_LIB_NO_DRIVER ? MX_NO_DRIVER :
 		       st == OMX_LIB_ACCESS_DENIED ? MX_NO_PERM : MX_BAD_KERNEL_VERSION;
-	st = omx_lib_open_endpoint(&ep->dev, board, eid);
+	st = omx_lib_open_endpoint_flags(&ep->dev, board, eid,
+					 omx_config.disable_shared ? OMX_ENDPOINT_OPEN_NO_SHARED : 0);
 	if (st == OMX_LIB_SUCCESS)
 		return MX_SUCCESS;
 	omx_lib_close(&ep->dev);
@@ -115,6 +116,19 @@ static mx_return_t omx_open_any(struct mx_endpoint *ep, uint32_t board, uint32_t
 }
 
 static void *omx_progression_thread(void *arg);
+
+/* Our board's index in the peer table: partners there with our index are us. */
+static uint32_t omx_self_peer(struct mx_endpoint *ep)
+{
+	struct omx_peer_lookup lk;
+
+	memset(&lk, 0, sizeof(lk));
+	lk.flags = OMX_PEER_LOOKUP_CREATE;
+	memcpy(lk.mac, ep->info.mac, 6);
+	if (ioctl(ep->dev.fd, OMX_CMD_PEER_LOOKUP, &lk) < 0)
+		return OMX_PEER_INDEX_NONE;
+	return lk.peer_index;
+}
 
 mx_return_t mx_open_endpoint(uint32_t board_number, uint32_t endpoint_id,
 			     uint32_t endpoint_key, mx_param_t *params_array,
@@ -202,6 +216,10 @@ mx_return_t mx_open_endpoint(uint32_t board_number, uint32_t endpoint_id,
 	omx_list_init(&ep->unexp);
 	omx_list_init(&ep->connects);
 	omx_list_init(&ep->done);
+	omx_list_init(&ep->pulling);
+	omx_list_init(&ep->pull_wait);
+	omx_list_init(&ep->selfsends);
+	ep->self_peer = omx_self_peer(ep);
 	ep->magic = OMX_ENDPOINT_MAGIC;
 
 	if (omx_config.progression) {
@@ -289,6 +307,12 @@ void omx_endpoint_close_locked(struct mx_endpoint *ep)
 		omx_req_free(omx_container_of(pos, struct omx_req, link));
 	omx_list_for_each_safe(pos, tmp, &ep->done)
 		omx_req_free(omx_container_of(pos, struct omx_req, done_link));
+	omx_list_for_each_safe(pos, tmp, &ep->pulling)
+		omx_req_free(omx_container_of(pos, struct omx_req, link));
+	omx_list_for_each_safe(pos, tmp, &ep->pull_wait)
+		omx_req_free(omx_container_of(pos, struct omx_req, link));
+	omx_list_for_each_safe(pos, tmp, &ep->selfsends)
+		omx_req_free(omx_container_of(pos, struct omx_req, link));
 	omx_list_for_each_safe(pos, tmp, &ep->unexp) {
 		struct omx_unexp *u = omx_container_of(pos, struct omx_unexp, link);
 
@@ -296,6 +320,7 @@ void omx_endpoint_close_locked(struct mx_endpoint *ep)
 		omx_unexp_free(u);
 	}
 	omx_partner_free_all(ep);
+	omx_regions_free(ep);
 }
 
 mx_return_t mx_close_endpoint(mx_endpoint_t ep)

@@ -132,6 +132,9 @@ static void omx_read_config(void)
 	omx_config.ack_delay_ms = omx_env_u32("OMX_ACK_DELAY_MS", 2, 0, 10000);
 	omx_config.ack_threshold = omx_env_u32("OMX_ACK_THRESHOLD", 8, 1, 4096);
 	omx_config.unexp_queue_max = omx_env_u32("OMX_UNEXP_QUEUE_MAX", 4096, 1, UINT32_MAX);
+	omx_config.rcache = omx_env_u32("OMX_RCACHE", 1, 0, 1);
+	omx_config.disable_self = omx_env_u32("OMX_DISABLE_SELF", 0, 0, 1);
+	omx_config.disable_shared = omx_env_u32("OMX_DISABLE_SHARED", 0, 0, 1);
 }
 
 mx_return_t mx__init_api(int api)

@@ -67,6 +67,8 @@ struct omx_partner *omx_partner_get(struct mx_endpoint *ep, uint16_t peer, uint8
 	omx_list_init(&p->unacked);
 	omx_list_init(&p->waiting);
 	omx_list_init(&p->syncwait);
+	omx_list_init(&p->notifywait);
+	p->self = ep->self_peer == peer && ep->info.endpoint_index == eid;
 	/* a random session number makes stale frames of an older us unlikely to fit */
 	p->recv_ses = (uint16_t)(ep->info.session_id & 3);
 	omx_partner_reset_recv(p);
@@ -90,6 +92,8 @@ void omx_partner_free_all(struct mx_endpoint *ep)
 			omx_list_for_each_safe(pos, tmp, &p->waiting)
 				omx_req_free(omx_container_of(pos, struct omx_req, link));
 			omx_list_for_each_safe(pos, tmp, &p->syncwait)
+				omx_req_free(omx_container_of(pos, struct omx_req, link));
+			omx_list_for_each_safe(pos, tmp, &p->notifywait)
 				omx_req_free(omx_container_of(pos, struct omx_req, link));
 			free(p->partial.buf);
 			p->magic = 0;
@@ -126,6 +130,8 @@ void omx_partner_fail(struct omx_partner *p, mx_status_code_t code, bool forget_
 	omx_list_for_each_safe(pos, tmp, &p->waiting)
 		omx_req_complete(ep, omx_container_of(pos, struct omx_req, link), code);
 	omx_list_for_each_safe(pos, tmp, &p->syncwait)
+		omx_req_complete(ep, omx_container_of(pos, struct omx_req, link), code);
+	omx_list_for_each_safe(pos, tmp, &p->notifywait)
 		omx_req_complete(ep, omx_container_of(pos, struct omx_req, link), code);
 	omx_list_for_each_safe(pos, tmp, &ep->connects) {
 		struct omx_req *r = omx_container_of(pos, struct omx_req, link);

@@ -34,6 +34,7 @@ struct omx_req *omx_req_alloc(struct mx_endpoint *ep, enum omx_req_type type)
 
 void omx_req_free(struct omx_req *r)
 {
+	omx_region_put(r->ep, r->region);
 	omx_list_del(&r->link);
 	omx_list_del(&r->done_link);
 	if (r->segs != &r->seg1)
@@ -57,6 +58,9 @@ void omx_req_complete(struct mx_endpoint *ep, struct omx_req *r, mx_status_code_
 		else
 			p->frames_in_flight = 0;
 	}
+	/* the buffer is the application's again: its region may be cached */
+	omx_region_put(ep, r->region);
+	r->region = NULL;
 	r->status.code = code;
 	if (r->state & OMX_REQ_FORGOTTEN) {
 		omx_req_free(r);
@@ -159,6 +163,15 @@ static void omx_handle_event(struct mx_endpoint *ep, const struct omx_event *evt
 	case OMX_EVT_RECV_NACK_LIB:
 		omx_handle_nack(ep, evt);
 		break;
+	case OMX_EVT_RECV_RNDV:
+		omx_handle_rndv(ep, evt);
+		break;
+	case OMX_EVT_RECV_NOTIFY:
+		omx_handle_notify(ep, evt);
+		break;
+	case OMX_EVT_PULL_DONE:
+		omx_handle_pull_done(ep, evt);
+		break;
 	default:
 		break;	/* unknown: skipped */
 	}
@@ -210,6 +223,8 @@ void omx_progress(struct mx_endpoint *ep)
 		    &ep->exp_cons);
 	omx_consume(ep, ep->unexp_ring, OMX_UNEXP_EVENTS, &ep->ctrl->unexp_prod,
 		    &ep->ctrl->unexp_cons, &ep->unexp_cons);
+	if (!omx_list_empty(&ep->pull_wait))
+		omx_pull_retry(ep);
 	omx_timers(ep, omx_now_ms(), &next);
 	ep->progressing = false;
 }
@@ -221,7 +236,9 @@ uint64_t omx_next_deadline(struct mx_endpoint *ep, uint64_t now)
 	struct omx_partner *p;
 	unsigned int h;
 
-	(void)now;
+	/* receives waiting for a pull slot or a region: try again soon */
+	if (!omx_list_empty(&ep->pull_wait))
+		next = now + 10;
 	omx_list_for_each_safe(pos, tmp, &ep->connects) {
 		struct omx_req *r = omx_container_of(pos, struct omx_req, link);
 
@@ -246,6 +263,13 @@ uint64_t omx_next_deadline(struct mx_endpoint *ep, uint64_t now)
 			omx_list_for_each_safe(pos, tmp, &p->syncwait) {
 				struct omx_req *r = omx_container_of(pos, struct omx_req, link);
 				uint64_t rt = r->last_send_ms + omx_config.resend_delay_ms;
+
+				if (!t || rt < t)
+					t = rt;
+			}
+			omx_list_for_each_safe(pos, tmp, &p->notifywait) {
+				struct omx_req *r = omx_container_of(pos, struct omx_req, link);
+				uint64_t rt = r->start_ms + r->timeout_ms;
 
 				if (!t || rt < t)
 					t = rt;

@@ -3,7 +3,9 @@
  * The receiving side: message events (TINY, SMALL, MEDIUM fragments) in
  * per-partner seqnum order, medium reassembly, matching against posted
  * receives, the unexpected queue and its handler, synchronous-send
- * notifications, mx_irecv and mx_iprobe.
+ * notifications, mx_irecv and mx_iprobe.  Large messages (RNDV) take
+ * the same ordering and matching path; their data is pulled by
+ * mx_large.c once matched.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -65,8 +67,8 @@ void omx_recv_sync_mark(struct omx_partner *p, uint16_t seq)
 		p->sync_marks[p->nsync_marks++] = seq;
 }
 
-static void omx_recv_fill(struct mx_endpoint *ep, struct omx_req *r, struct omx_partner *p,
-			  uint64_t match, const void *data, uint32_t len)
+void omx_recv_fill(struct mx_endpoint *ep, struct omx_req *r, struct omx_partner *p,
+		   uint64_t match, const void *data, uint32_t len)
 {
 	uint32_t xfer = len < r->length ? len : r->length;
 
@@ -78,7 +80,7 @@ static void omx_recv_fill(struct mx_endpoint *ep, struct omx_req *r, struct omx_
 	omx_req_complete(ep, r, len > r->length ? MX_STATUS_TRUNCATED : MX_STATUS_SUCCESS);
 }
 
-static struct omx_req *omx_find_recv(struct mx_endpoint *ep, uint64_t match)
+struct omx_req *omx_find_recv(struct mx_endpoint *ep, uint64_t match)
 {
 	struct omx_list *pos, *tmp;
 
@@ -91,13 +93,23 @@ static struct omx_req *omx_find_recv(struct mx_endpoint *ep, uint64_t match)
 	return NULL;
 }
 
+/* Hands a matched message to @r: copied now, or pulled when large. */
+static void omx_recv_take(struct mx_endpoint *ep, struct omx_req *r, struct omx_partner *p,
+			  uint64_t match, const void *data, uint32_t len,
+			  const struct omx_rndv *rndv)
+{
+	if (rndv)
+		omx_large_recv_start(ep, r, p, match, rndv);
+	else
+		omx_recv_fill(ep, r, p, match, data, len);
+}
+
 /*
- * A complete message, in order: match it, give it to the unexpected
- * handler or queue it.  false when it must be dropped unacknowledged
- * (unexpected queue full): the sender will send it again.
+ * Unexpected queue full: false, the message is dropped unacknowledged
+ * and the sender will send it again.
  */
-static bool omx_deliver(struct mx_endpoint *ep, struct omx_partner *p, uint16_t seq,
-			uint64_t match, const void *data, uint32_t len)
+bool omx_deliver(struct mx_endpoint *ep, struct omx_partner *p, uint16_t seq, uint64_t match,
+		 const void *data, uint32_t len, const struct omx_rndv *rndv)
 {
 	bool sync = omx_take_sync_mark(p, seq);
 	struct omx_unexp *u;
@@ -113,6 +125,9 @@ static bool omx_deliver(struct mx_endpoint *ep, struct omx_partner *p, uint16_t 
 		act = ep->unexp_handler(ep->unexp_handler_ctx, addr, match, len, (void *)data);
 		ep->in_handler--;
 		if (act == MX_RECV_FINISHED) {
+			/* a large message consumed unseen: release its sender */
+			if (rndv)
+				omx_notify_queue(p, rndv, 0);
 			omx_recv_matched(p, seq, sync);
 			return true;
 		}
@@ -120,7 +135,7 @@ static bool omx_deliver(struct mx_endpoint *ep, struct omx_partner *p, uint16_t 
 		r = omx_find_recv(ep, match);
 	}
 	if (r) {
-		omx_recv_fill(ep, r, p, match, data, len);
+		omx_recv_take(ep, r, p, match, data, len, rndv);
 		omx_recv_matched(p, seq, sync);
 		return true;
 	}
@@ -129,7 +144,10 @@ static bool omx_deliver(struct mx_endpoint *ep, struct omx_partner *p, uint16_t 
 	u = calloc(1, sizeof(*u));
 	if (!u)
 		goto drop;
-	if (len) {
+	if (rndv) {
+		u->large = true;
+		u->rndv = *rndv;
+	} else if (len) {
 		u->data = malloc(len);
 		if (!u->data) {
 			free(u);
@@ -203,21 +221,12 @@ void omx_handle_msg(struct mx_endpoint *ep, const struct omx_event *evt)
 	const void *data;
 	uint32_t len = m->length;
 	bool ok;
-	int d;
 
 	if (!p || !p->session)
 		return;		/* nobody connected from there: nothing to answer */
 	omx_handle_ack(p, m->piggyack);
-	if (!omx_seq_same_session(m->seqnum, p->next_recv_seq))
-		return;		/* a frame of an older session */
-	d = omx_seq_diff(m->seqnum, p->next_recv_seq);
-	if (d < 0) {
-		/* a duplicate: our ack was lost, say it again */
-		omx_send_ack_now(p);
+	if (!omx_recv_seq_next(p, m->seqnum))
 		return;
-	}
-	if (d > 0)
-		return;		/* ahead of a missing one: the sender resends both */
 	if (evt->type != OMX_EVT_RECV_TINY) {
 		if (m->recvq_slot >= OMX_UNEXP_EVENTS)
 			return;
@@ -240,11 +249,31 @@ void omx_handle_msg(struct mx_endpoint *ep, const struct omx_event *evt)
 		data = p->partial.buf;
 		break;
 	}
-	ok = omx_deliver(ep, p, m->seqnum, m->match_info, data, len);
+	ok = omx_deliver(ep, p, m->seqnum, m->match_info, data, len, NULL);
 	if (evt->type == OMX_EVT_RECV_MEDIUM_FRAG)
 		omx_partial_reset(p);
-	if (!ok)
-		return;
+	if (ok)
+		omx_recv_seq_accept(p);
+}
+
+bool omx_recv_seq_next(struct omx_partner *p, uint16_t seq)
+{
+	int d;
+
+	if (!omx_seq_same_session(seq, p->next_recv_seq))
+		return false;	/* a frame of an older session */
+	d = omx_seq_diff(seq, p->next_recv_seq);
+	if (d < 0) {
+		/* a duplicate: our ack was lost, say it again */
+		omx_send_ack_now(p);
+		return false;
+	}
+	/* ahead of a missing one: the sender resends both */
+	return d == 0;
+}
+
+void omx_recv_seq_accept(struct omx_partner *p)
+{
 	p->next_recv_seq = omx_seq_add(p->next_recv_seq, 1);
 	p->unacked_recv++;
 	if (p->unacked_recv >= omx_config.ack_threshold || !omx_config.ack_delay_ms)
@@ -307,7 +336,11 @@ mx_return_t mx_irecv(mx_endpoint_t ep, mx_segment_t *segments_list, uint32_t seg
 			continue;
 		omx_list_del(&u->link);
 		ep->unexp_count--;
-		omx_recv_fill(ep, r, u->partner, u->match_info, u->data, u->length);
+		if (u->self_send)
+			omx_self_match(ep, r, u);
+		else
+			omx_recv_take(ep, r, u->partner, u->match_info, u->data, u->length,
+				      u->large ? &u->rndv : NULL);
 		omx_recv_matched(u->partner, u->seq, u->sync);
 		omx_unexp_free(u);
 		pthread_mutex_unlock(&ep->lock);

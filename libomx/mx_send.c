@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The sending side: mx_isend/mx_issend, TINY/SMALL/MEDIUM frames,
- * acknowledgements received, retransmission, request timeouts, explicit
+ * The sending side: mx_isend/mx_issend, TINY/SMALL/MEDIUM frames (RNDV
+ * and NOTIFY ones come from mx_large.c), acknowledgements received, retransmission, request timeouts, explicit
  * acks (TRUC) and NACK_LIB events.
  */
 #include <errno.h>
@@ -13,7 +13,7 @@
 
 static uint32_t omx_req_frames(struct mx_endpoint *ep, uint32_t length)
 {
-	if (length <= OMX_SMALL_MAX)
+	if (length <= OMX_SMALL_MAX || length > OMX_MEDIUM_MAX)
 		return 1;
 	return (length + ep->frag_len - 1) / ep->frag_len;
 }
@@ -52,7 +52,18 @@ static int omx_send_frames(struct omx_partner *p, struct omx_req *r)
 	uint8_t small[OMX_SMALL_MAX];
 	unsigned long cmd;
 	uint32_t off, i;
+	int ret;
 
+	if (r->kind != OMX_SEND_EAGER) {
+		ret = r->kind == OMX_SEND_RNDV ? omx_large_send_frame(p, r) :
+						 omx_notify_send_frame(p, r);
+		if (ret < 0 && errno != ENOBUFS && errno != ENOMEM && errno != ENETDOWN &&
+		    errno != EAGAIN && errno != EINTR)
+			return -1;
+		p->unacked_recv = 0;
+		p->ack_deadline_ms = 0;
+		return 0;
+	}
 	memset(&c, 0, sizeof(c));
 	c.peer_index = p->peer_index;
 	c.dst_endpoint = p->endpoint;
@@ -147,6 +158,11 @@ static void omx_send_acked(struct omx_partner *p, struct omx_req *r)
 		p->frames_in_flight = 0;
 	if (r->sync && !(r->state & OMX_REQ_MATCHED)) {
 		omx_list_add_tail(&r->link, &p->syncwait);
+		return;
+	}
+	/* the receiver has the RNDV; its NOTIFY says the data was taken */
+	if (r->kind == OMX_SEND_RNDV) {
+		omx_list_add_tail(&r->link, &p->notifywait);
 		return;
 	}
 	omx_req_complete(p->ep, r, MX_STATUS_SUCCESS);
@@ -316,6 +332,16 @@ void omx_send_timers(struct omx_partner *p, uint64_t now, uint64_t *next)
 		}
 		omx_next(next, omx_req_deadline(r));
 	}
+	omx_list_for_each_safe(pos, tmp, &p->notifywait) {
+		struct omx_req *r = omx_container_of(pos, struct omx_req, link);
+
+		/* never matched or never pulled: the request timeout ends it */
+		if (now >= omx_req_deadline(r)) {
+			omx_req_complete(p->ep, r, MX_STATUS_TIMEOUT);
+			continue;
+		}
+		omx_next(next, omx_req_deadline(r));
+	}
 	if (p->ack_deadline_ms) {
 		if (now >= p->ack_deadline_ms)
 			omx_send_ack_now(p);
@@ -356,17 +382,30 @@ static mx_return_t omx_isend_common(mx_endpoint_t ep, mx_segment_t *segs, uint32
 		pthread_mutex_unlock(&ep->lock);
 		return ret;
 	}
-	if (r->length > OMX_MEDIUM_MAX) {
-		uint32_t len = r->length;
-
-		omx_req_free(r);
-		pthread_mutex_unlock(&ep->lock);
-		return omx_error(ep, MX_NO_RESOURCES,
-				 "%s: a %u-byte message is larger than the %u bytes this omx supports",
-				 fn, len, OMX_MEDIUM_MAX);
-	}
 	r->partner = p;
 	r->sync = sync;
+	if (p->self && !omx_config.disable_self) {
+		r->match_info = match_info;
+		r->status.match_info = match_info;
+		r->status.context = context;
+		r->status.msg_length = r->length;
+		r->status.xfer_length = r->length;
+		omx_partner_addr(p, &r->status.source);
+		*request = (mx_request_t)r;
+		omx_self_send(ep, r);
+		pthread_mutex_unlock(&ep->lock);
+		return MX_SUCCESS;
+	}
+	if (r->length > OMX_MEDIUM_MAX) {
+		/* completion on NOTIFY already means matched: no sync marks */
+		r->sync = false;
+		ret = omx_large_send_prepare(ep, r, fn);
+		if (ret != MX_SUCCESS) {
+			omx_req_free(r);
+			pthread_mutex_unlock(&ep->lock);
+			return ret;
+		}
+	}
 	r->match_info = match_info;
 	r->nframes = omx_req_frames(ep, r->length);
 	r->timeout_ms = ep->request_timeout_ms;

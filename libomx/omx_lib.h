@@ -73,6 +73,9 @@ const char *omx_lib_counter_name(unsigned int index);
 /* Bind @dev to endpoint (@board, @endpoint) until omx_lib_close(). */
 enum omx_lib_status omx_lib_open_endpoint(struct omx_lib_dev *dev, __u32 board,
 					  __u32 endpoint);
+/* The same with OMX_ENDPOINT_OPEN_* @flags. */
+enum omx_lib_status omx_lib_open_endpoint_flags(struct omx_lib_dev *dev, __u32 board,
+						__u32 endpoint, __u32 flags);
 enum omx_lib_status omx_lib_get_endpoint_info(struct omx_lib_dev *dev,
 					      struct omx_endpoint_info *info);
 

@@ -32,6 +32,9 @@ struct omx_config {
 	uint32_t ack_delay_ms;		/* OMX_ACK_DELAY_MS */
 	uint32_t ack_threshold;		/* OMX_ACK_THRESHOLD */
 	uint32_t unexp_queue_max;	/* OMX_UNEXP_QUEUE_MAX */
+	bool rcache;			/* OMX_RCACHE */
+	bool disable_self;		/* OMX_DISABLE_SELF */
+	bool disable_shared;		/* OMX_DISABLE_SHARED */
 };
 
 extern struct omx_config omx_config;
@@ -58,7 +61,40 @@ enum omx_req_type {
 #define OMX_REQ_ACKED		0x04	/* send: the peer library has it */
 #define OMX_REQ_MATCHED		0x08	/* send: a synchronous send was matched */
 #define OMX_REQ_SENT		0x10	/* send: has a seqnum and went out */
-#define OMX_REQ_INTERNAL	0x20	/* connect made for queued sends */
+#define OMX_REQ_INTERNAL	0x20	/* connect or NOTIFY made by the library */
+#define OMX_REQ_PULLING		0x40	/* recv: matched a RNDV, data on its way */
+
+/* What a send request puts on the wire. */
+enum omx_send_kind {
+	OMX_SEND_EAGER = 0,		/* TINY, SMALL or MEDIUM frames */
+	OMX_SEND_RNDV,			/* large: RNDV, then NOTIFY completes it */
+	OMX_SEND_NOTIFY,		/* internal: tells a RNDV sender we pulled */
+};
+
+/* What a RNDV said: enough to pull the message and to NOTIFY its sender. */
+struct omx_rndv {
+	uint16_t seq;
+	uint8_t rdma_id;
+	uint8_t rdma_seqnum;
+	uint32_t rdma_offset;
+	uint32_t msg_length;
+};
+
+/*
+ * One registration id (mx_rcache.c).  An entry is used by one request at
+ * a time; an unused registered entry is the cache.
+ */
+struct omx_region {
+	bool registered;
+	uint8_t id;
+	uint8_t seqnum;			/* the driver's generation of @id */
+	uint32_t flags;			/* OMX_REGION_* */
+	uint32_t users;
+	uint32_t nseg;
+	struct omx_region_segment *segs;
+	uint64_t length;
+	uint64_t last_use;		/* LRU clock */
+};
 
 #define OMX_REQ_MAGIC		0x6f6d7852U
 
@@ -92,6 +128,11 @@ struct omx_req {
 	uint8_t connect_seq;
 	uint64_t next_retry_ms;
 	uint64_t deadline_ms;		/* 0: none */
+	/* large messages */
+	enum omx_send_kind kind;	/* send */
+	struct omx_region *region;	/* registered buffer while in use */
+	struct omx_rndv rndv;		/* NOTIFY to send, recv: the matched RNDV */
+	uint64_t cookie;		/* recv: its pull */
 };
 
 union mx_request {
@@ -106,7 +147,10 @@ struct omx_unexp {
 	uint32_t length;
 	uint16_t seq;
 	bool sync;
-	void *data;			/* NULL when length is 0 */
+	void *data;			/* NULL when length is 0 or large */
+	bool large;			/* a RNDV: data still at the sender */
+	struct omx_rndv rndv;
+	struct omx_req *self_send;	/* self message not copied yet */
 };
 
 /* The medium message being reassembled from one partner. */
@@ -134,6 +178,7 @@ struct omx_partner {
 	uint32_t session;		/* theirs; 0 until known */
 	bool connected;			/* session and send start known */
 	bool connecting;		/* an internal connect is running */
+	bool self;			/* our own endpoint: handled in the library */
 	uint32_t key;			/* last key we connected with */
 	void *context;			/* mx_set_endpoint_addr_context() */
 	/* send side */
@@ -143,6 +188,7 @@ struct omx_partner {
 	struct omx_list unacked;	/* sent, in seqnum order */
 	struct omx_list waiting;	/* not sent yet: no connection or window */
 	struct omx_list syncwait;	/* synchronous sends acked, not matched yet */
+	struct omx_list notifywait;	/* large sends acked, not pulled yet */
 	uint32_t acknum_in;		/* last acknum accepted */
 	/* receive side */
 	uint16_t recv_ses;
@@ -202,6 +248,13 @@ struct mx_endpoint {
 	unsigned int wakeups;
 	int waiters;
 	uint8_t *scratch;		/* one medium fragment, for gathering */
+	uint32_t self_peer;		/* our board's peer index, NONE if unknown */
+	struct omx_region regions[OMX_REGIONS_MAX];
+	uint64_t region_clock;
+	struct omx_list pulling;	/* receives whose pull is running */
+	struct omx_list pull_wait;	/* receives waiting for a region or pull slot */
+	struct omx_list selfsends;	/* self sends queued as unexpected */
+	uint64_t next_cookie;
 	bool dead;			/* the board went away */
 };
 
@@ -243,6 +296,20 @@ void omx_send_ack_now(struct omx_partner *p);
 
 /* mx_recv.c */
 void omx_handle_msg(struct mx_endpoint *ep, const struct omx_event *evt);
+/* true when @seq is the next message expected from @p (duplicates are acked) */
+bool omx_recv_seq_next(struct omx_partner *p, uint16_t seq);
+/* the next message was taken: move on and schedule its ack */
+void omx_recv_seq_accept(struct omx_partner *p);
+/*
+ * A complete message in order: matched, handed to the unexpected handler
+ * or queued.  @rndv: a large message (@data NULL).  false: dropped, the
+ * sender resends it.
+ */
+bool omx_deliver(struct mx_endpoint *ep, struct omx_partner *p, uint16_t seq, uint64_t match,
+		 const void *data, uint32_t len, const struct omx_rndv *rndv);
+struct omx_req *omx_find_recv(struct mx_endpoint *ep, uint64_t match);
+void omx_recv_fill(struct mx_endpoint *ep, struct omx_req *r, struct omx_partner *p,
+		   uint64_t match, const void *data, uint32_t len);
 void omx_unexp_free(struct omx_unexp *u);
 void omx_recv_sync_mark(struct omx_partner *p, uint16_t seq);
 
@@ -268,6 +335,36 @@ bool omx_match(uint64_t a, uint64_t b, uint64_t mask);
 
 /* mx_complete.c: waits for @r (locked), fills @st and frees it */
 void omx_wait_request(struct mx_endpoint *ep, struct omx_req *r, mx_status_t *st);
+
+/* mx_rcache.c: registration of user buffers, cached unless OMX_RCACHE=0 */
+/*
+ * A registered region covering @segs (zero-length ones skipped), owned
+ * by the caller until omx_region_put().  NULL with errno: EBUSY every id
+ * in use, ENOMEM/EFAULT from the driver, EINVAL nothing to register.
+ */
+struct omx_region *omx_region_get(struct mx_endpoint *ep, const mx_segment_t *segs,
+				  uint32_t nseg, uint32_t flags);
+void omx_region_put(struct mx_endpoint *ep, struct omx_region *rg);
+void omx_regions_free(struct mx_endpoint *ep);
+
+/* mx_large.c: rendezvous, pulls and NOTIFY */
+mx_return_t omx_large_send_prepare(struct mx_endpoint *ep, struct omx_req *r, const char *fn);
+int omx_large_send_frame(struct omx_partner *p, struct omx_req *r);
+int omx_notify_send_frame(struct omx_partner *p, struct omx_req *r);
+void omx_large_recv_start(struct mx_endpoint *ep, struct omx_req *r, struct omx_partner *p,
+			  uint64_t match, const struct omx_rndv *rndv);
+void omx_notify_queue(struct omx_partner *p, const struct omx_rndv *rndv, uint32_t length);
+void omx_handle_rndv(struct mx_endpoint *ep, const struct omx_event *evt);
+void omx_handle_notify(struct mx_endpoint *ep, const struct omx_event *evt);
+void omx_handle_pull_done(struct mx_endpoint *ep, const struct omx_event *evt);
+void omx_pull_retry(struct mx_endpoint *ep);
+
+/* mx_self.c: messages to our own endpoint, unless OMX_DISABLE_SELF=1 */
+void omx_self_send(struct mx_endpoint *ep, struct omx_req *r);
+/* an unexpected self message matched by @recv: copy, complete both */
+void omx_self_match(struct mx_endpoint *ep, struct omx_req *recv, struct omx_unexp *u);
+void omx_copy_segs(const mx_segment_t *dst, uint32_t dnseg, const mx_segment_t *src,
+		   uint32_t snseg, uint32_t len);
 
 /* mx_endpoint.c */
 void omx_endpoint_close_locked(struct mx_endpoint *ep);

@@ -285,9 +285,16 @@ const char *omx_lib_counter_name(unsigned int index)
 enum omx_lib_status omx_lib_open_endpoint(struct omx_lib_dev *dev, __u32 board,
 					  __u32 endpoint)
 {
+	return omx_lib_open_endpoint_flags(dev, board, endpoint, 0);
+}
+
+enum omx_lib_status omx_lib_open_endpoint_flags(struct omx_lib_dev *dev, __u32 board,
+						__u32 endpoint, __u32 flags)
+{
 	struct omx_endpoint_open req = {
 		.board_index = board,
 		.endpoint_index = endpoint,
+		.flags = flags,
 	};
 
 	if (omx_lib_ioctl(dev, OMX_CMD_OPEN_ENDPOINT, &req) == 0)
