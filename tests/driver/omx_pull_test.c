@@ -310,6 +310,8 @@ static int wait_done(struct ep *r, unsigned int ms, struct omx_evt_pull_done *do
 	return -1;
 }
 
+static int done_ok;
+
 static double now_ms(void)
 {
 	struct timespec ts;
@@ -554,30 +556,36 @@ static void check_refusals(const char *path, struct ep *r, int peer, struct ep *
 	reg(r, &rb, 20, OMX_REGION_WRITABLE);
 	seq = sb.seqnum;
 	sb.seqnum = (uint8_t)(seq + 1);
-	CHECK(pull(r, peer, s, s->info.session_id, &sb, 0, &rb, 0, 300000, 1) == 0 &&
+	done_ok = pull(r, peer, s, s->info.session_id, &sb, 0, &rb, 0, 300000, 1) == 0 &&
 	      wait_done(r, 20000, &d) == 0 && d.status == OMX_PULL_STATUS_BAD_RDMAWIN &&
-	      d.cookie == 1, "%s: pull naming an old seqnum: BAD_RDMAWIN (%u)", path, d.status);
+	      d.cookie == 1;
+	CHECK(done_ok, "%s: pull naming an old seqnum: BAD_RDMAWIN (%u)", path, d.status);
 	sb.seqnum = seq;
-	CHECK(pull(r, peer, s, s->info.session_id, &sb, 200000, &rb, 0, 100001, 2) == 0 &&
-	      wait_done(r, 20000, &d) == 0 && d.status == OMX_PULL_STATUS_BAD_RDMAWIN,
+	done_ok = pull(r, peer, s, s->info.session_id, &sb, 200000, &rb, 0, 100001, 2) == 0 &&
+	      wait_done(r, 20000, &d) == 0 && d.status == OMX_PULL_STATUS_BAD_RDMAWIN;
+	CHECK(done_ok,
 	      "%s: pull beyond the remote region: BAD_RDMAWIN (%u)", path, d.status);
-	CHECK(pull(r, peer, s, s->info.session_id ^ 1, &sb, 0, &rb, 0, 300000, 3) == 0 &&
-	      wait_done(r, 20000, &d) == 0 && d.status == OMX_PULL_STATUS_BAD_SESSION,
+	done_ok = pull(r, peer, s, s->info.session_id ^ 1, &sb, 0, &rb, 0, 300000, 3) == 0 &&
+	      wait_done(r, 20000, &d) == 0 && d.status == OMX_PULL_STATUS_BAD_SESSION;
+	CHECK(done_ok,
 	      "%s: pull with a wrong session: BAD_SESSION (%u)", path, d.status);
 	dereg(s, 10);
-	CHECK(pull(r, peer, s, s->info.session_id, &sb, 0, &rb, 0, 300000, 4) == 0 &&
-	      wait_done(r, 20000, &d) == 0 && d.status == OMX_PULL_STATUS_BAD_RDMAWIN,
+	done_ok = pull(r, peer, s, s->info.session_id, &sb, 0, &rb, 0, 300000, 4) == 0 &&
+	      wait_done(r, 20000, &d) == 0 && d.status == OMX_PULL_STATUS_BAD_RDMAWIN;
+	CHECK(done_ok,
 	      "%s: pull from a deregistered region: BAD_RDMAWIN (%u)", path, d.status);
 	{
 		struct ep gone = *s;
 
 		gone.info.endpoint_index = 30;
-		CHECK(pull(r, peer, &gone, s->info.session_id, &sb, 0, &rb, 0, 300000, 5) == 0 &&
-		      wait_done(r, 20000, &d) == 0 && d.status == OMX_PULL_STATUS_ENDPT_CLOSED,
+		done_ok = pull(r, peer, &gone, s->info.session_id, &sb, 0, &rb, 0, 300000, 5) == 0 &&
+		      wait_done(r, 20000, &d) == 0 && d.status == OMX_PULL_STATUS_ENDPT_CLOSED;
+		CHECK(done_ok,
 		      "%s: pull from a closed endpoint: ENDPT_CLOSED (%u)", path, d.status);
 		gone.info.endpoint_index = 255;
-		CHECK(pull(r, peer, &gone, s->info.session_id, &sb, 0, &rb, 0, 300000, 6) == 0 &&
-		      wait_done(r, 20000, &d) == 0 && d.status == OMX_PULL_STATUS_BAD_ENDPT,
+		done_ok = pull(r, peer, &gone, s->info.session_id, &sb, 0, &rb, 0, 300000, 6) == 0 &&
+		      wait_done(r, 20000, &d) == 0 && d.status == OMX_PULL_STATUS_BAD_ENDPT;
+		CHECK(done_ok,
 		      "%s: pull from endpoint 255: BAD_ENDPT (%u)", path, d.status);
 	}
 	CHECK(counter(fd, board, OMX_COUNTER_PULL_FAILED) - failed0 == 6,
@@ -706,7 +714,8 @@ static void check_sleeping_and_killed(struct ep *r, int peer, int fd)
 	CHECK(pull(r, peer, &s, session, &sb, 0, &rb, 0, LEN, 42) == 0, "PULL from a sleeping sender");
 	usleep(20000);
 	state = proc_state(pid);
-	CHECK(wait_done(r, 60000, &d) == 0 && d.status == OMX_PULL_STATUS_OK && d.length == LEN,
+	done_ok = wait_done(r, 60000, &d) == 0 && d.status == OMX_PULL_STATUS_OK && d.length == LEN;
+	CHECK(done_ok,
 	      "pull from a sleeping sender ended OK (%u)", d.status);
 	CHECK(state == 'S', "the sender slept in WAIT_EVENT during the pull (state %c)", state);
 	CHECK(buf_check(&rb, 0, 0, LEN, 99), "pull from a sleeping sender byte for byte");
@@ -723,15 +732,20 @@ static void check_sleeping_and_killed(struct ep *r, int peer, int fd)
 		      WIFEXITED(st) && WEXITSTATUS(st) == 0, "the sender got its NOTIFY and exited");
 	}
 
-	/* killed mid-pull: an error status within the timeout, not a hang */
+	/* killed mid-pull (a slow link makes sure it is mid-pull): an error status, not a hang */
 	buf_fill(&rb, 0xee, 1);
+	if (system("tc qdisc add dev veth0 root netem delay 40ms"))
+		report(0, "slow veth0 down with netem");
 	pid = start_sender(0, LEN, 98, &session, &sb.seqnum);
 	CHECK(pull(r, peer, &s, session, &sb, 0, &rb, 0, LEN, 43) == 0, "PULL from a sender about to die");
+	usleep(100000);
 	kill(pid, SIGKILL);
 	waitpid(pid, &st, 0);
-	CHECK(wait_done(r, 30000, &d) == 0 && d.cookie == 43 &&
-	      (d.status == OMX_PULL_STATUS_ENDPT_CLOSED ||
-	       (d.status == OMX_PULL_STATUS_OK && d.length == LEN)),
+	done_ok = wait_done(r, 30000, &d) == 0 && d.cookie == 43 &&
+	      d.status == OMX_PULL_STATUS_ENDPT_CLOSED && d.length < LEN;
+	if (system("tc qdisc del dev veth0 root"))
+		report(0, "remove netem from veth0");
+	CHECK(done_ok,
 	      "sender killed mid-pull: PULL_DONE status %u after %u bytes", d.status, d.length);
 	dereg(r, 20);
 	buf_free(&rb);
@@ -778,9 +792,12 @@ static int run_pair(void)
 	check_invalidation(&s0, fd);
 	check_rndv_notify("wire", &s0, &r1, p0to1, p1to0);
 	local0 = counter(fd, 0, OMX_COUNTER_LOCAL_FRAMES);
-	check_rndv_notify("cross-board shared", &s0, &r1s, p0to1, p1to0);
-	CHECK(counter(fd, 0, OMX_COUNTER_LOCAL_FRAMES) - local0 >= 2,
-	      "cross-board shared: RNDV delivered inside the host");
+	tx_pull0 = counter(fd, 1, OMX_COUNTER_LOCAL_FRAMES);
+	check_rndv_notify("cross-board shared", &r0, &r1s, p0to1, p1to0);
+	/* two RNDV from board 0; a NOTIFY and the NACK_LIB of the bad session from board 1 */
+	CHECK(counter(fd, 0, OMX_COUNTER_LOCAL_FRAMES) - local0 == 2 &&
+	      counter(fd, 1, OMX_COUNTER_LOCAL_FRAMES) - tx_pull0 == 2,
+	      "cross-board shared: RNDV, NOTIFY and NACK delivered inside the host");
 	check_pull_errors(&r1, p1to0, &s0);
 
 	txr0 = counter(fd, 0, OMX_COUNTER_TX_PULL_REPLY);
@@ -892,7 +909,8 @@ static int run_rrecv(const char *macstr, uint32_t session, uint8_t seqnum, uint6
 	reg(&r, &rb, 20, OMX_REGION_WRITABLE);
 	t0 = now_ms();
 	CHECK(pull(&r, peer, &s, session, &sb, 0, &rb, 0, (uint32_t)len, 9) == 0, "rrecv: PULL");
-	CHECK(wait_done(&r, 120000, &d) == 0 && d.status == OMX_PULL_STATUS_OK && d.length == len,
+	done_ok = wait_done(&r, 120000, &d) == 0 && d.status == OMX_PULL_STATUS_OK && d.length == len;
+	CHECK(done_ok,
 	      "rrecv: pulled %llu bytes, status %u, in %.0f ms", (unsigned long long)len, d.status,
 	      now_ms() - t0);
 	CHECK(buf_check(&rb, 0, 0, len, 55), "rrecv: byte for byte");

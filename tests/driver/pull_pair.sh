@@ -10,6 +10,7 @@
 # left pinned at the end.
 . tests/vm/lib.sh
 PATH=$OMX_TOP/tests/driver:$PATH
+modprobe sch_netem 2>/dev/null	# omx_pull_test slows veth0 down for the killed sender
 
 counter() {
 	omx_counters -b "$1" | sed -n "s/^  $2: //p"
