@@ -6,6 +6,8 @@
 # all; each must arrive exactly once, in order, byte for byte intact.
 . tests/vm/lib.sh
 . tests/mx/lib_mx.sh
+# boards 0 and 1 must talk over the veth pair, not inside the host
+export OMX_DISABLE_SHARED=1
 mx_need mx_loss
 COUNT=5000
 NETEM="delay 1ms reorder 25% 50% loss 10% duplicate 5%"

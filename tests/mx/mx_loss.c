@@ -195,7 +195,7 @@ int main(int argc, char **argv)
 	struct slot sends[SEND_WINDOW], recvs[RECV_WINDOW];
 	uint32_t next_send = 0, sent_ok = 0, send_bad = 0, next_post = 0;
 	uint32_t received = 0, bad = 0, dups = 0, i, result;
-	char why[160], first_bad[200] = "";
+	char why[160], first_bad[200] = "", first_send_bad[200] = "";
 	mx_endpoint_addr_t dst;
 	mx_endpoint_t ep;
 	mx_return_t ret;
@@ -253,7 +253,7 @@ int main(int argc, char **argv)
 			if (st.code == MX_STATUS_SUCCESS) {
 				sent_ok++;
 			} else if (!send_bad++) {
-				snprintf(first_bad, sizeof(first_bad),
+				snprintf(first_send_bad, sizeof(first_send_bad),
 					 "send %u: %s", s->msgno,
 					 mx_strstatus(st.code));
 			}
@@ -280,7 +280,7 @@ int main(int argc, char **argv)
 		 "%u bad, first %s", bad, first_bad);
 	mt_check(sent_ok == count, "loss: every send completed successfully",
 		 "%u ok, %u failed of %u%s%s", sent_ok, send_bad, count,
-		 send_bad ? ", first " : "", send_bad ? first_bad : "");
+		 send_bad ? ", first " : "", first_send_bad);
 
 	/* Goodbye: a synchronous send each way proves the peer matched all. */
 	{
