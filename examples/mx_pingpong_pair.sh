@@ -42,11 +42,17 @@ run_self() {	# NAME
 	t_match "$1: large sizes done" "size $max: [0-9]* round trips ok" "$out"
 }
 
-rndv0=$(counter 1 tx_rndv)
+local0=$(counter 1 local_frames)
+reply0=$(counter 1 tx_pull_reply)
 OMX_DISABLE_SHARED=1 run_pair "wire board1->board0" 0 1 node0:0
-rndv1=$(counter 1 tx_rndv)
-t_check "wire: RNDV frames went out on board 1" test "${rndv1:-0}" -gt "${rndv0:-0}"
+local1=$(counter 1 local_frames)
+reply1=$(counter 1 tx_pull_reply)
+t_check "wire: nothing delivered inside the host by board 1" test "$local1" = "$local0"
+t_check "wire: board 1 answered pulls on the wire" test "${reply1:-0}" -gt "${reply0:-0}"
+shared0=$(($(counter 0 shared_pulls) + $(counter 1 shared_pulls)))
 run_pair "shared board1->board0" 0 1 node0:0
+shared1=$(($(counter 0 shared_pulls) + $(counter 1 shared_pulls)))
+t_check "shared: large messages copied inside the host" test "$shared1" -gt "$shared0"
 run_pair "same board" 0 0 node0:0
 pulls0=$(counter 0 tx_pull)
 run_self "self"

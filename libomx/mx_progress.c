@@ -183,12 +183,21 @@ static void omx_handle_event(struct mx_endpoint *ep, const struct omx_event *evt
  * consumer index moves only after the payload was copied out.
  */
 static void omx_consume(struct mx_endpoint *ep, const struct omx_event *ring, uint32_t nslots,
-			uint32_t *prodp, uint32_t *consp, uint32_t *mycons)
+			uint32_t *prodp, uint32_t *consp, uint32_t *mycons, bool exp_first)
 {
 	uint32_t prod = __atomic_load_n(prodp, __ATOMIC_ACQUIRE);
 	struct omx_event evt;
 
 	while (*mycons != prod) {
+		/*
+		 * NOTIFYs (expected ring) share the partners' sequence with the
+		 * messages of the unexpected ring: take the expected events that
+		 * arrived first, or a message behind a NOTIFY looks early and
+		 * waits for a retransmission.
+		 */
+		if (exp_first && __atomic_load_n(&ep->ctrl->exp_prod, __ATOMIC_ACQUIRE) != ep->exp_cons)
+			omx_consume(ep, ep->exp_ring, OMX_EXP_EVENTS, &ep->ctrl->exp_prod,
+				    &ep->ctrl->exp_cons, &ep->exp_cons, false);
 		/* a bogus producer index must not make us walk garbage forever */
 		if (prod - *mycons > nslots)
 			*mycons = prod - nslots;
@@ -220,9 +229,9 @@ void omx_progress(struct mx_endpoint *ep)
 		return;
 	ep->progressing = true;
 	omx_consume(ep, ep->exp_ring, OMX_EXP_EVENTS, &ep->ctrl->exp_prod, &ep->ctrl->exp_cons,
-		    &ep->exp_cons);
+		    &ep->exp_cons, false);
 	omx_consume(ep, ep->unexp_ring, OMX_UNEXP_EVENTS, &ep->ctrl->unexp_prod,
-		    &ep->ctrl->unexp_cons, &ep->unexp_cons);
+		    &ep->ctrl->unexp_cons, &ep->unexp_cons, true);
 	if (!omx_list_empty(&ep->pull_wait))
 		omx_pull_retry(ep);
 	omx_timers(ep, omx_now_ms(), &next);
