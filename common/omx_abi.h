@@ -785,7 +785,7 @@ enum omx_pull_status {
 	OMX_PULL_STATUS_ENDPT_CLOSED	= 3,	/* NACK_MCP: remote endpoint closed */
 	OMX_PULL_STATUS_BAD_SESSION	= 4,	/* NACK_MCP: remote endpoint reopened */
 	OMX_PULL_STATUS_BAD_ENDPT	= 5,	/* NACK_MCP: no such remote endpoint */
-	OMX_PULL_STATUS_ABORTED		= 6,	/* local region deregistered, board detached */
+	OMX_PULL_STATUS_ABORTED		= 6,	/* reserved: a closing endpoint gets no event */
 };
 
 #endif /* OMX_ABI_H */
