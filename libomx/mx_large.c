@@ -207,9 +207,10 @@ void omx_handle_pull_done(struct mx_endpoint *ep, const struct omx_event *evt)
 	if (!r)
 		return;		/* its request was freed (endpoint closing) */
 	code = omx_pull_status_code(d->status);
+	/* a failed pull reports what arrived before it stopped */
+	if (d->length < r->status.xfer_length)
+		r->status.xfer_length = d->length;
 	if (code == MX_STATUS_SUCCESS) {
-		if (d->length < r->status.xfer_length)
-			r->status.xfer_length = d->length;
 		omx_notify_queue(r->partner, &r->rndv, r->status.xfer_length);
 		if (r->status.xfer_length < r->status.msg_length)
 			code = MX_STATUS_TRUNCATED;
