@@ -364,10 +364,16 @@ void omx_handle_connect_request(struct mx_endpoint *ep, const struct omx_event *
 	if (!p)
 		return;		/* no memory: the requester retries */
 	if (p->session != c->src_session_id) {
-		/* a new opener of that endpoint: forget the old one entirely */
-		if (p->session)
+		/*
+		 * A new opener of that endpoint: forget the old one entirely.
+		 * Without an old one (both sides connecting at once) keep the
+		 * receive sequence: our own request already announced it, and
+		 * the peer may be sending with it.
+		 */
+		if (p->session) {
 			omx_partner_fail(p, MX_STATUS_ENDPOINT_CLOSED, true);
-		omx_partner_reset_recv(p);
+			omx_partner_reset_recv(p);
+		}
 		p->session = c->src_session_id;
 		p->connected = false;
 	}
