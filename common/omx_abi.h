@@ -28,7 +28,7 @@
 #define OMX_ABI_ASSERT(cond, msg) static_assert(cond, msg)
 
 /* 0xMMmm: major.minor; any difference between library and driver is refused */
-#define OMX_ABI_VERSION		0x103
+#define OMX_ABI_VERSION		0x104
 
 /* misc devices, created as /dev/omx and /dev/omx-raw */
 #define OMX_DEVICE_NAME		"omx"
@@ -136,6 +136,8 @@ enum omx_counter_index {
 	OMX_COUNTER_PULL_FAILED			= 53,
 	/* large messages copied between two endpoints of this host, no wire */
 	OMX_COUNTER_SHARED_PULLS		= 54,
+	/* HOST_QUERYs recorded but not answered: over the per-board rate limit */
+	OMX_COUNTER_HOST_QUERY_UNANSWERED	= 55,
 	OMX_COUNTER_NR
 };
 
@@ -199,6 +201,7 @@ enum omx_counter_index {
 	[OMX_COUNTER_PULL_RESENT]		= "pull_resent",	\
 	[OMX_COUNTER_PULL_FAILED]		= "pull_failed",	\
 	[OMX_COUNTER_SHARED_PULLS]		= "shared_pulls",	\
+	[OMX_COUNTER_HOST_QUERY_UNANSWERED]	= "host_query_unanswered", \
 }
 
 /* room in the ABI for counters added later without changing the layout */
@@ -230,6 +233,20 @@ OMX_ABI_ASSERT(OMX_COUNTER_NR <= OMX_COUNTERS_MAX, "too many omx counters");
 #define OMX_CMD_CLEAR_COUNTERS		_IOW(OMX_IOC_MAGIC, 0x05, __u32)
 /* out: struct omx_driver_info (module-wide figures) */
 #define OMX_CMD_GET_DRIVER_INFO		_IOR(OMX_IOC_MAGIC, 0x06, struct omx_driver_info)
+/*
+ * in: struct omx_board_hostname.  Renames a board and announces the new
+ * name to the peers heard through it (unsolicited HOST_REPLY).  EPERM
+ * without CAP_NET_ADMIN, EINVAL bad index, non-zero pad, or a name that
+ * is empty, not NUL-terminated or not printable, ENODEV empty slot.
+ */
+#define OMX_CMD_SET_HOSTNAME		_IOW(OMX_IOC_MAGIC, 0x07, struct omx_board_hostname)
+/*
+ * in/out: struct omx_endpoint_slot.  Who holds endpoint slot (board,
+ * index), for any user.  EINVAL board >= OMX_MAX_BOARDS or index >= the
+ * board's endpoint_max, ENODEV empty board slot.  A free slot is not an
+ * error: flags lacks OMX_ENDPOINT_SLOT_OPEN.
+ */
+#define OMX_CMD_GET_ENDPOINT_SLOT	_IOWR(OMX_IOC_MAGIC, 0x14, struct omx_endpoint_slot)
 /*
  * in: struct omx_endpoint_open.  Binds this fd (/dev/omx only, ENOTTY on
  * /dev/omx-raw) to one endpoint until close(2).  EINVAL bad board or
@@ -321,6 +338,24 @@ OMX_ABI_ASSERT(OMX_COUNTER_NR <= OMX_COUNTERS_MAX, "too many omx counters");
  * hostname not NUL-terminated.  Open to every user.
  */
 #define OMX_CMD_PEER_LOOKUP		_IOWR(OMX_IOC_MAGIC, 0x23, struct omx_peer_lookup)
+/*
+ * in: struct omx_cmd_set_peers.  Loads a static peer table, all or
+ * nothing: every entry is checked and room is made sure of before the
+ * first one is added.  A MAC already in the table keeps its index and
+ * takes the entry's hostname and board.  With OMX_SET_PEERS_REPLACE the
+ * table is emptied first, in the same step.  EPERM without
+ * CAP_NET_ADMIN, EINVAL bad flags/pad/entry (zero or group MAC, bad
+ * hostname, a MAC twice) or nr_peers 0, ENODEV an entry's board is not
+ * attached, ENOSPC the table cannot hold them (nothing added), EFAULT
+ * unreadable array, ENOMEM.
+ */
+#define OMX_CMD_SET_PEERS		_IOW(OMX_IOC_MAGIC, 0x24, struct omx_cmd_set_peers)
+/*
+ * in: __u32 board index, or OMX_PEERS_ALL_BOARDS.  Removes the peers heard
+ * through that board (every peer).  EPERM without CAP_NET_ADMIN, EINVAL
+ * index >= OMX_MAX_BOARDS and not OMX_PEERS_ALL_BOARDS.
+ */
+#define OMX_CMD_CLEAR_PEERS		_IOW(OMX_IOC_MAGIC, 0x25, __u32)
 
 /*
  * Once the board of an fd's endpoint is detached by force (or its
@@ -360,6 +395,14 @@ struct omx_board_counters {
 
 OMX_ABI_ASSERT(sizeof(struct omx_board_counters) == 528, "omx_board_counters layout");
 
+struct omx_board_hostname {
+	__u32 board_index;
+	__u32 pad;			/* must be 0 */
+	char hostname[OMX_HOSTNAMELEN_MAX];	/* non-empty, printable, NUL-terminated */
+};
+
+OMX_ABI_ASSERT(sizeof(struct omx_board_hostname) == 88, "omx_board_hostname layout");
+
 /*
  * struct omx_endpoint_open.flags bits.  NO_SHARED: frames and pulls for
  * another board of this host go through the wire instead of being
@@ -395,6 +438,26 @@ struct omx_endpoint_info {
 };
 
 OMX_ABI_ASSERT(sizeof(struct omx_endpoint_info) == 32, "omx_endpoint_info layout");
+
+/* struct omx_endpoint_slot.flags bits */
+#define OMX_ENDPOINT_SLOT_OPEN		0x1U	/* an endpoint is open in this slot */
+
+/* same value as the kernel's TASK_COMM_LEN, including the trailing NUL */
+#define OMX_COMMLEN			16
+
+struct omx_endpoint_slot {
+	__u32 board_index;		/* in */
+	__u32 endpoint_index;		/* in */
+	__u32 flags;			/* out: OMX_ENDPOINT_SLOT_* */
+	/* out, 0 unless open: opener's thread group in the caller's pid ns (0 if not visible) */
+	__s32 owner_pid;
+	/* out, 0 unless open and the caller has CAP_NET_ADMIN: frames need it */
+	__u32 session_id;
+	__u32 pad;
+	char comm[OMX_COMMLEN];		/* out: opener's command at open, "" unless open */
+};
+
+OMX_ABI_ASSERT(sizeof(struct omx_endpoint_slot) == 40, "omx_endpoint_slot layout");
 
 /*
  * The peer table: hosts (board MAC addresses) heard on attached boards.
@@ -441,6 +504,31 @@ struct omx_peer_lookup {
 };
 
 OMX_ABI_ASSERT(sizeof(struct omx_peer_lookup) == 96, "omx_peer_lookup layout");
+
+/* One static peer (OMX_CMD_SET_PEERS). */
+struct omx_peer_entry {
+	__u8 mac[6];			/* unicast, not zero */
+	__u8 pad[2];			/* must be 0 */
+	__u32 board_index;		/* local board it is reached through */
+	char hostname[OMX_HOSTNAMELEN_MAX];	/* non-empty, printable, NUL-terminated */
+	__u32 pad1;			/* must be 0 */
+};
+
+OMX_ABI_ASSERT(sizeof(struct omx_peer_entry) == 96, "omx_peer_entry layout");
+
+/* struct omx_cmd_set_peers.flags bits */
+#define OMX_SET_PEERS_REPLACE		0x1U	/* empty the table first */
+
+struct omx_cmd_set_peers {
+	__u32 nr_peers;			/* 1..the table size */
+	__u32 flags;			/* OMX_SET_PEERS_* */
+	__u64 peers;			/* user address of struct omx_peer_entry[nr_peers] */
+};
+
+OMX_ABI_ASSERT(sizeof(struct omx_cmd_set_peers) == 16, "omx_cmd_set_peers layout");
+
+/* OMX_CMD_CLEAR_PEERS argument: every board */
+#define OMX_PEERS_ALL_BOARDS		0xffffffffU
 
 /*
  * Shared rings.

@@ -13,6 +13,7 @@
 #include <linux/module.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/overflow.h>
 #include <linux/poll.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -410,6 +411,74 @@ static int omx_cmd_get_driver_info(struct omx_file *file, void __user *arg)
 	return 0;
 }
 
+static int omx_cmd_set_hostname(struct omx_file *file, void __user *arg)
+{
+	struct omx_board_hostname req;
+
+	if (!capable(CAP_NET_ADMIN))
+		return -EPERM;
+	if (copy_from_user(&req, arg, sizeof(req)))
+		return -EFAULT;
+	if (req.board_index >= OMX_MAX_BOARDS || req.pad ||
+	    !omx_hostname_valid(req.hostname, sizeof(req.hostname)))
+		return -EINVAL;
+	return omx_iface_set_hostname(req.board_index, req.hostname);
+}
+
+static int omx_cmd_get_endpoint_slot(struct omx_file *file, void __user *arg)
+{
+	struct omx_endpoint_slot slot;
+	int ret;
+
+	if (copy_from_user(&slot, arg, sizeof(slot)))
+		return -EFAULT;
+	/* a session id lets its holder inject frames into the endpoint */
+	ret = omx_iface_get_endpoint_slot(&slot, capable(CAP_NET_ADMIN));
+	if (ret)
+		return ret;
+	if (copy_to_user(arg, &slot, sizeof(slot)))
+		return -EFAULT;
+	return 0;
+}
+
+static int omx_cmd_set_peers(struct omx_file *file, void __user *arg)
+{
+	struct omx_cmd_set_peers req;
+	struct omx_peer_entry *entries;
+	int ret;
+
+	if (!capable(CAP_NET_ADMIN))
+		return -EPERM;
+	if (copy_from_user(&req, arg, sizeof(req)))
+		return -EFAULT;
+	if (!req.nr_peers || (req.flags & ~OMX_SET_PEERS_REPLACE))
+		return -EINVAL;
+	if (req.nr_peers > omx_peers_max)
+		return -ENOSPC;
+
+	entries = kvmalloc_array(req.nr_peers, sizeof(*entries), GFP_KERNEL);
+	if (!entries)
+		return -ENOMEM;
+	if (copy_from_user(entries, u64_to_user_ptr(req.peers),
+			   array_size(req.nr_peers, sizeof(*entries))))
+		ret = -EFAULT;
+	else
+		ret = omx_peers_set(entries, req.nr_peers, req.flags);
+	kvfree(entries);
+	return ret;
+}
+
+static int omx_cmd_clear_peers(struct omx_file *file, void __user *arg)
+{
+	u32 board;
+
+	if (!capable(CAP_NET_ADMIN))
+		return -EPERM;
+	if (get_user(board, (u32 __user *)arg))
+		return -EFAULT;
+	return omx_peers_clear(board);
+}
+
 static const struct omx_cmd omx_cmds[] = {
 	{ OMX_CMD_GET_ABI_VERSION, OMX_CMD_ANY_ABI | OMX_CMD_RAW,
 	  omx_cmd_get_abi_version },
@@ -439,6 +508,10 @@ static const struct omx_cmd omx_cmds[] = {
 	{ OMX_CMD_DEREGISTER_REGION, 0, omx_cmd_deregister_region },
 	{ OMX_CMD_PULL, 0, omx_cmd_pull },
 	{ OMX_CMD_GET_DRIVER_INFO, OMX_CMD_RAW, omx_cmd_get_driver_info },
+	{ OMX_CMD_SET_HOSTNAME, OMX_CMD_RAW, omx_cmd_set_hostname },
+	{ OMX_CMD_GET_ENDPOINT_SLOT, OMX_CMD_RAW, omx_cmd_get_endpoint_slot },
+	{ OMX_CMD_SET_PEERS, OMX_CMD_RAW, omx_cmd_set_peers },
+	{ OMX_CMD_CLEAR_PEERS, OMX_CMD_RAW, omx_cmd_clear_peers },
 };
 
 static const struct omx_cmd *omx_cmd_find(unsigned int cmd)

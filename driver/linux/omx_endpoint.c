@@ -64,6 +64,7 @@ struct omx_endpoint *omx_endpoint_open(const struct omx_endpoint_open *req)
 	ep->index = req->endpoint_index;
 	ep->state = OMX_ENDPOINT_LIVE;
 	ep->owner = get_task_pid(current, PIDTYPE_TGID);
+	get_task_comm(ep->comm, current);
 	do {
 		ep->session_id = get_random_u32();
 	} while (!ep->session_id);

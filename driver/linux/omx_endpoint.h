@@ -10,6 +10,7 @@
 #include <linux/kref.h>
 #include <linux/pid.h>
 #include <linux/rcupdate.h>
+#include <linux/sched.h>
 #include <linux/types.h>
 #include <linux/wait.h>
 
@@ -40,6 +41,7 @@ struct omx_endpoint {
 	u32 board_index;
 	u32 index;
 	struct pid *owner;
+	char comm[TASK_COMM_LEN];	/* the opener's command, for tools */
 	enum omx_endpoint_state state;	/* written under the iface's endpoint_lock */
 
 	/* fixed at open */

@@ -34,10 +34,23 @@
 static_assert(OMX_IFNAMSIZ == IFNAMSIZ);
 /* peers learn the board hostname from HOST_REPLY frames */
 static_assert(OMX_HOSTNAMELEN_MAX == OMX_HOSTNAME_LEN_MAX);
+/* endpoint slots report the opener's command */
+static_assert(OMX_COMMLEN == TASK_COMM_LEN);
+
+/*
+ * HOST_QUERY answers per second and board.  A burst of new hosts beyond
+ * it is still recorded; they learn our name from their next query.
+ */
+#define OMX_HOST_QUERY_ANSWERS_PER_SEC	100
 
 static DEFINE_MUTEX(omx_ifaces_mutex);
 static struct omx_iface __rcu *omx_ifaces[OMX_MAX_BOARDS];
 static u32 omx_ifaces_nr;
+/*
+ * Loaded without an ifnames list: Ethernet interfaces registered later
+ * are attached too.  Protected by omx_ifaces_mutex.
+ */
+static bool omx_ifaces_attach_new;
 
 static struct omx_iface *omx_iface_get_locked(u32 board)
 {
@@ -211,6 +224,11 @@ static int omx_iface_attach(struct net_device *dev)
 
 	kref_init(&iface->kref);
 	spin_lock_init(&iface->endpoint_lock);
+	spin_lock_init(&iface->hostname_lock);
+	ratelimit_state_init(&iface->query_answers, HZ,
+			     OMX_HOST_QUERY_ANSWERS_PER_SEC);
+	/* no "callbacks suppressed" lines: the counter tells */
+	ratelimit_set_flags(&iface->query_answers, RATELIMIT_MSG_ON_RELEASE);
 	iface->endpoint_max = omx_endpoints_max;
 	iface->index = board;
 	iface->ifindex = dev->ifindex;
@@ -376,6 +394,7 @@ static void omx_ifaces_attach_all(void)
 
 	rtnl_lock();
 	mutex_lock(&omx_ifaces_mutex);
+	omx_ifaces_attach_new = true;
 	for_each_netdev(&init_net, dev) {
 		if (!omx_netdev_is_ethernet(dev))
 			continue;
@@ -475,7 +494,7 @@ int omx_iface_get_info(u32 board, struct omx_board_info *info)
 	info->numa_node = iface->numa_node;
 	memcpy(info->mac, iface->mac, sizeof(info->mac));
 	strscpy(info->ifname, iface->ifname, sizeof(info->ifname));
-	strscpy(info->hostname, iface->hostname, sizeof(info->hostname));
+	omx_iface_copy_hostname(iface, info->hostname);
 out:
 	mutex_unlock(&omx_ifaces_mutex);
 	return ret;
@@ -541,6 +560,80 @@ int omx_iface_clear_counters(u32 board)
 		omx_iface_sum_counters(iface, iface->counters_base);
 	else
 		ret = -ENODEV;
+	mutex_unlock(&omx_ifaces_mutex);
+	return ret;
+}
+
+void omx_iface_copy_hostname(struct omx_iface *iface, char *buf)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&iface->hostname_lock, flags);
+	memcpy(buf, iface->hostname, OMX_HOSTNAMELEN_MAX);
+	spin_unlock_irqrestore(&iface->hostname_lock, flags);
+}
+
+int omx_iface_set_hostname(u32 board, const char *name)
+{
+	char old[OMX_HOSTNAMELEN_MAX];
+	struct omx_iface *iface;
+	unsigned int announced;
+	unsigned long flags;
+
+	iface = omx_iface_acquire(board);
+	if (IS_ERR(iface))
+		return PTR_ERR(iface);
+
+	spin_lock_irqsave(&iface->hostname_lock, flags);
+	memcpy(old, iface->hostname, sizeof(old));
+	strscpy_pad(iface->hostname, name, sizeof(iface->hostname));
+	spin_unlock_irqrestore(&iface->hostname_lock, flags);
+
+	announced = omx_peers_announce(iface);
+	pr_info("board %u (%s): hostname %s is now %s, announced to %u peer(s)\n",
+		board, iface->ifname, old, name, announced);
+	omx_iface_put(iface);
+	return 0;
+}
+
+int omx_iface_get_endpoint_slot(struct omx_endpoint_slot *slot, bool session)
+{
+	u32 board = slot->board_index, index = slot->endpoint_index;
+	struct omx_endpoint *ep;
+	struct omx_iface *iface;
+	int ret = 0;
+
+	if (board >= OMX_MAX_BOARDS)
+		return -EINVAL;
+
+	memset(slot, 0, sizeof(*slot));
+	slot->board_index = board;
+	slot->endpoint_index = index;
+
+	mutex_lock(&omx_ifaces_mutex);
+	iface = omx_iface_get_locked(board);
+	if (!iface) {
+		ret = -ENODEV;
+		goto out;
+	}
+	if (index >= iface->endpoint_max) {
+		ret = -EINVAL;
+		goto out;
+	}
+	index = array_index_nospec(index, iface->endpoint_max);
+
+	spin_lock(&iface->endpoint_lock);
+	ep = rcu_dereference_protected(iface->endpoints[index],
+				       lockdep_is_held(&iface->endpoint_lock));
+	if (ep) {
+		slot->flags = OMX_ENDPOINT_SLOT_OPEN;
+		slot->owner_pid = pid_vnr(ep->owner);
+		if (session)
+			slot->session_id = ep->session_id;
+		memcpy(slot->comm, ep->comm, sizeof(slot->comm));
+	}
+	spin_unlock(&iface->endpoint_lock);
+out:
 	mutex_unlock(&omx_ifaces_mutex);
 	return ret;
 }
@@ -647,11 +740,27 @@ static void omx_iface_handle_event(struct omx_iface *iface,
 		omx_peer_discover(iface);
 }
 
+/* attach-all mode: a new interface of the initial namespace joins */
+static void omx_iface_handle_register(struct net_device *dev)
+{
+	if (!omx_ifaces_attach_new || !net_eq(dev_net(dev), &init_net) ||
+	    !omx_netdev_is_ethernet(dev))
+		return;
+	omx_iface_attach(dev);
+}
+
 static int omx_netdev_event(struct notifier_block *nb, unsigned long event,
 			    void *ptr)
 {
 	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
 	struct omx_iface *iface;
+
+	if (event == NETDEV_REGISTER) {
+		mutex_lock(&omx_ifaces_mutex);
+		omx_iface_handle_register(dev);
+		mutex_unlock(&omx_ifaces_mutex);
+		return NOTIFY_DONE;
+	}
 
 	switch (event) {
 	case NETDEV_UP:
@@ -698,6 +807,8 @@ void omx_iface_exit(void)
 
 	rtnl_lock();
 	mutex_lock(&omx_ifaces_mutex);
+	/* nothing may attach between here and the notifier's removal */
+	omx_ifaces_attach_new = false;
 	for (i = 0; i < OMX_MAX_BOARDS; i++) {
 		iface = omx_iface_get_locked(i);
 		if (iface)

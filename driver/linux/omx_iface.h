@@ -8,6 +8,7 @@
 #include <linux/kref.h>
 #include <linux/netdevice.h>
 #include <linux/percpu.h>
+#include <linux/ratelimit.h>
 #include <linux/rcupdate.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -31,9 +32,9 @@ struct omx_counters {
  *
  * Locking: omx_ifaces_mutex (in omx_iface.c) protects the table and the
  * cached netdev attributes below; the receive path finds an iface under
- * RCU and only reads @netdev, @status, the counters and what never
- * changes after attach (@index, @hostname).  @endpoint_lock protects the
- * endpoint slots and @endpoint_count.
+ * RCU and only reads @netdev, @status, the counters, @index (fixed at
+ * attach) and @hostname under @hostname_lock.  @endpoint_lock protects
+ * the endpoint slots and @endpoint_count.
  */
 struct omx_iface {
 	struct kref kref;
@@ -54,7 +55,13 @@ struct omx_iface {
 	int numa_node;
 	u8 mac[ETH_ALEN];
 	char ifname[IFNAMSIZ];
+
+	/* BH-safe: HOST_REPLYs are built in the receive softirq */
+	spinlock_t hostname_lock;
 	char hostname[OMX_HOSTNAMELEN_MAX];
+
+	/* HOST_QUERY answers, so that a query flood cannot make us flood */
+	struct ratelimit_state query_answers;
 
 	struct omx_counters __percpu *counters;
 	/* values at the last clear, subtracted on read (protected by the mutex) */
@@ -90,6 +97,14 @@ u32 omx_ifaces_get_count(void);
 int omx_iface_get_info(u32 board, struct omx_board_info *info);
 int omx_iface_get_counters(u32 board, struct omx_board_counters *counters);
 int omx_iface_clear_counters(u32 board);
+
+/* Copy @iface's hostname into @buf (OMX_HOSTNAMELEN_MAX); any context. */
+void omx_iface_copy_hostname(struct omx_iface *iface, char *buf);
+/* Rename board @board (validated name) and announce it to its peers. */
+int omx_iface_set_hostname(u32 board, const char *name);
+
+/* OMX_CMD_GET_ENDPOINT_SLOT; the session is left 0 unless @session. */
+int omx_iface_get_endpoint_slot(struct omx_endpoint_slot *slot, bool session);
 
 int omx_iface_add_endpoint(u32 board, struct omx_endpoint *ep);
 void omx_iface_remove_endpoint(struct omx_endpoint *ep);

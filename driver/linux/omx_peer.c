@@ -15,9 +15,13 @@
  * (OMX_CMD_DISCOVER_PEERS).  A host receiving a HOST_QUERY records the
  * sender, answers with a unicast HOST_REPLY carrying its board hostname,
  * and, if it does not know the sender's hostname yet, asks for it with a
- * unicast HOST_QUERY.  A HOST_REPLY records or refreshes the sender with
- * its hostname.  Detaching a board removes the peers last heard through
- * it: the table only lists hosts that omx can reach now.
+ * unicast HOST_QUERY.  Answers are rate-limited per board; a query over
+ * the limit still records its sender.  A HOST_REPLY records or refreshes
+ * the sender with its hostname.  A board renamed with
+ * OMX_CMD_SET_HOSTNAME sends an unsolicited HOST_REPLY to every peer heard
+ * through it, which renames it there.  Detaching a board removes the
+ * peers last heard through it: the table only lists hosts that omx can
+ * reach now.  OMX_CMD_SET_PEERS loads a static table all or nothing.
  *
  * Locking: omx_peers_lock (BH-safe spinlock, taken from the receive
  * softirq) protects the table, the hash, the counts and every peer field.
@@ -42,6 +46,7 @@
 #include <linux/rcupdate.h>
 #include <linux/skbuff.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 
@@ -73,6 +78,10 @@ struct omx_peer {
 };
 
 #define OMX_PEER_HASH_BITS	8
+/* internal flag, never reported: kept by an OMX_SET_PEERS_REPLACE load */
+#define OMX_PEER_FLAG_KEEP	0x80000000U
+/* peers announced per pass of the peer lock */
+#define OMX_PEER_ANNOUNCE_BATCH	32
 
 static DEFINE_SPINLOCK(omx_peers_lock);
 static DEFINE_HASHTABLE(omx_peer_hash, OMX_PEER_HASH_BITS);
@@ -109,6 +118,29 @@ static struct omx_peer *omx_peer_find_locked(const u8 *mac)
 	return NULL;
 }
 
+/* Enter @peer, zeroed, into the table; the caller made sure there is room. */
+static void omx_peer_insert_locked(struct omx_peer *peer, u32 board,
+				   const u8 *mac)
+{
+	unsigned long index;
+
+	lockdep_assert_held(&omx_peers_lock);
+
+	index = find_first_zero_bit(omx_peer_used, omx_peers_max);
+	peer->index = index;
+	peer->board = board;
+	peer->reverse_index = OMX_PEER_INDEX_UNKNOWN;
+	ether_addr_copy(peer->mac, mac);
+
+	__set_bit(index, omx_peer_used);
+	hash_add_rcu(omx_peer_hash, &peer->hash_node, ether_addr_to_u64(mac));
+	rcu_assign_pointer(omx_peer_table[index], peer);
+	omx_peer_count++;
+	atomic_inc(&omx_live.peers);
+
+	pr_debug("peer %u: %pM heard on board %u\n", peer->index, mac, board);
+}
+
 /*
  * The peer with address @mac, created if new, now known to be reachable
  * through @board.  NULL if the table is full or memory is short.
@@ -116,7 +148,6 @@ static struct omx_peer *omx_peer_find_locked(const u8 *mac)
 static struct omx_peer *omx_peer_learn_locked(u32 board, const u8 *mac)
 {
 	struct omx_peer *peer;
-	unsigned long index;
 
 	lockdep_assert_held(&omx_peers_lock);
 
@@ -139,24 +170,7 @@ static struct omx_peer *omx_peer_learn_locked(u32 board, const u8 *mac)
 	peer = kzalloc(sizeof(*peer), GFP_ATOMIC);
 	if (!peer)
 		return NULL;
-	index = find_first_zero_bit(omx_peer_used, omx_peers_max);
-	if (WARN_ON_ONCE(index >= omx_peers_max)) {
-		kfree(peer);
-		return NULL;
-	}
-
-	peer->index = index;
-	peer->board = board;
-	peer->reverse_index = OMX_PEER_INDEX_UNKNOWN;
-	ether_addr_copy(peer->mac, mac);
-
-	__set_bit(index, omx_peer_used);
-	hash_add_rcu(omx_peer_hash, &peer->hash_node, ether_addr_to_u64(mac));
-	rcu_assign_pointer(omx_peer_table[index], peer);
-	omx_peer_count++;
-	atomic_inc(&omx_live.peers);
-
-	pr_debug("peer %u: %pM heard on board %u\n", peer->index, mac, board);
+	omx_peer_insert_locked(peer, board, mac);
 	return peer;
 }
 
@@ -221,23 +235,26 @@ static int omx_peer_send_query(struct omx_iface *iface, const u8 *dst,
 	return omx_send_frame(iface, &pkt, NULL, 0, OMX_COUNTER_TX_HOST_QUERY, false);
 }
 
-/* The board hostname is set at attach and never changes afterwards. */
+/* The board hostname may change at any time (SET_HOSTNAME): copy it. */
 static int omx_peer_send_reply(struct omx_iface *iface, const u8 *dst,
 			       u16 target, u16 reverse, u32 magic)
 {
-	unsigned int len = strnlen(iface->hostname, sizeof(iface->hostname) - 1) + 1;
+	char name[OMX_HOSTNAMELEN_MAX];
+	unsigned int len;
 	struct omx_pkt pkt = {
 		.type = OMX_PKT_TYPE_HOST_REPLY,
 		.peer_index = reverse,
 		.host_reply = {
 			.magic = magic,
 			.peer_index = target,
-			.hostname_len = len,
 		},
 	};
 
+	omx_iface_copy_hostname(iface, name);
+	len = strnlen(name, sizeof(name) - 1) + 1;
+	pkt.host_reply.hostname_len = len;
 	memcpy(pkt.dst_mac, dst, ETH_ALEN);
-	return omx_send_frame(iface, &pkt, iface->hostname, len,
+	return omx_send_frame(iface, &pkt, name, len,
 			      OMX_COUNTER_TX_HOST_REPLY, false);
 }
 
@@ -286,6 +303,10 @@ enum omx_counter_index omx_peer_recv_host_query(struct omx_iface *iface,
 	}
 	spin_unlock(&omx_peers_lock);
 
+	if (!__ratelimit(&iface->query_answers)) {
+		omx_iface_count(iface, OMX_COUNTER_HOST_QUERY_UNANSWERED, 1);
+		return OMX_COUNTER_NR;
+	}
 	/* answer even if the table is full: the querier learns our name */
 	omx_peer_send_reply(iface, pkt->src_mac, index, reverse, query->magic);
 	if (!named)
@@ -340,6 +361,201 @@ enum omx_counter_index omx_peer_recv_host_reply(struct omx_iface *iface,
 	}
 	spin_unlock(&omx_peers_lock);
 	return OMX_COUNTER_NR;
+}
+
+unsigned int omx_peers_announce(struct omx_iface *iface)
+{
+	u16 index[OMX_PEER_ANNOUNCE_BATCH], reverse[OMX_PEER_ANNOUNCE_BATCH];
+	u8 mac[OMX_PEER_ANNOUNCE_BATCH][ETH_ALEN];
+	unsigned int n, i, sent = 0;
+	unsigned long next = 0, bit;
+	struct omx_peer *peer;
+
+	while (next < omx_peers_max) {
+		n = 0;
+		spin_lock_bh(&omx_peers_lock);
+		for (bit = find_next_bit(omx_peer_used, omx_peers_max, next);
+		     bit < omx_peers_max && n < OMX_PEER_ANNOUNCE_BATCH;
+		     bit = find_next_bit(omx_peer_used, omx_peers_max, bit + 1)) {
+			peer = omx_peer_locked(bit);
+			if (peer->board != iface->index)
+				continue;
+			index[n] = peer->index;
+			reverse[n] = peer->reverse_index;
+			ether_addr_copy(mac[n], peer->mac);
+			n++;
+		}
+		spin_unlock_bh(&omx_peers_lock);
+		next = bit;
+
+		/* frames go out without the lock */
+		for (i = 0; i < n; i++)
+			if (!omx_peer_send_reply(iface, mac[i], index[i],
+						 reverse[i], omx_peer_magic))
+				sent++;
+	}
+	return sent;
+}
+
+bool omx_hostname_valid(const char *buf, size_t size)
+{
+	size_t len = strnlen(buf, size);
+
+	return len < size && omx_peer_hostname_ok(buf, len + 1);
+}
+
+/* A unicast MAC, zero pads and a hostname a HOST_REPLY could carry. */
+static bool omx_peer_entry_ok(const struct omx_peer_entry *e)
+{
+	return is_valid_ether_addr(e->mac) && !e->pad[0] && !e->pad[1] &&
+		!e->pad1 && omx_hostname_valid(e->hostname, sizeof(e->hostname));
+}
+
+static int omx_peer_entry_cmp(const void *a, const void *b, const void *priv)
+{
+	const struct omx_peer_entry *entries = priv;
+
+	return memcmp(entries[*(const u32 *)a].mac, entries[*(const u32 *)b].mac,
+		      ETH_ALEN);
+}
+
+/* Every entry well-formed, on an attached board, and no MAC twice. */
+static int omx_peers_check_entries(const struct omx_peer_entry *entries, u32 nr)
+{
+	struct omx_iface *iface;
+	u32 *order, i;
+	int ret = 0;
+
+	for (i = 0; i < nr; i++) {
+		if (!omx_peer_entry_ok(&entries[i]))
+			return -EINVAL;
+		if (entries[i].board_index >= OMX_MAX_BOARDS)
+			return -EINVAL;
+	}
+	for (i = 0; i < nr; i++) {
+		iface = omx_iface_acquire(entries[i].board_index);
+		if (IS_ERR(iface))
+			return PTR_ERR(iface);
+		omx_iface_put(iface);
+	}
+
+	order = kvmalloc_array(nr, sizeof(*order), GFP_KERNEL);
+	if (!order)
+		return -ENOMEM;
+	for (i = 0; i < nr; i++)
+		order[i] = i;
+	sort_r(order, nr, sizeof(*order), omx_peer_entry_cmp, NULL, entries);
+	for (i = 1; i < nr; i++)
+		if (ether_addr_equal(entries[order[i - 1]].mac, entries[order[i]].mac))
+			ret = -EINVAL;
+	kvfree(order);
+	return ret;
+}
+
+/* Apply checked entries; @spare holds a zeroed peer for each entry. */
+static int omx_peers_set_locked(const struct omx_peer_entry *entries, u32 nr,
+				bool replace, struct omx_peer **spare)
+{
+	struct omx_peer *peer;
+	unsigned long bit;
+	u32 i, missing = 0;
+
+	lockdep_assert_held(&omx_peers_lock);
+
+	for (i = 0; i < nr; i++) {
+		peer = omx_peer_find_locked(entries[i].mac);
+		if (!peer)
+			missing++;
+		else if (replace)
+			peer->flags |= OMX_PEER_FLAG_KEEP;
+	}
+	if ((replace ? nr : omx_peer_count + missing) > omx_peers_max) {
+		/* nothing changed yet but the marks */
+		for_each_set_bit(bit, omx_peer_used, omx_peers_max)
+			omx_peer_locked(bit)->flags &= ~OMX_PEER_FLAG_KEEP;
+		return -ENOSPC;
+	}
+
+	if (replace) {
+		for_each_set_bit(bit, omx_peer_used, omx_peers_max) {
+			peer = omx_peer_locked(bit);
+			if (peer->flags & OMX_PEER_FLAG_KEEP)
+				peer->flags &= ~OMX_PEER_FLAG_KEEP;
+			else
+				omx_peer_remove_locked(peer);
+		}
+	}
+
+	for (i = 0; i < nr; i++) {
+		peer = omx_peer_find_locked(entries[i].mac);
+		if (!peer) {
+			peer = spare[i];
+			spare[i] = NULL;
+			omx_peer_insert_locked(peer, entries[i].board_index,
+					       entries[i].mac);
+		}
+		peer->board = entries[i].board_index;
+		strscpy_pad(peer->hostname, entries[i].hostname,
+			    sizeof(peer->hostname));
+		peer->flags |= OMX_PEER_FLAG_HOSTNAME;
+	}
+	return 0;
+}
+
+int omx_peers_set(const struct omx_peer_entry *entries, u32 nr, u32 flags)
+{
+	struct omx_peer **spare;
+	u32 i;
+	int ret;
+
+	if (!nr || (flags & ~OMX_SET_PEERS_REPLACE))
+		return -EINVAL;
+	if (nr > omx_peers_max)
+		return -ENOSPC;
+	ret = omx_peers_check_entries(entries, nr);
+	if (ret)
+		return ret;
+
+	/* allocated up front: under the lock nothing may fail half-way */
+	spare = kvcalloc(nr, sizeof(*spare), GFP_KERNEL);
+	if (!spare)
+		return -ENOMEM;
+	for (i = 0; i < nr; i++) {
+		spare[i] = kzalloc(sizeof(*spare[i]), GFP_KERNEL);
+		if (!spare[i]) {
+			ret = -ENOMEM;
+			goto out;
+		}
+	}
+
+	spin_lock_bh(&omx_peers_lock);
+	ret = omx_peers_set_locked(entries, nr, flags & OMX_SET_PEERS_REPLACE,
+				   spare);
+	spin_unlock_bh(&omx_peers_lock);
+	if (!ret)
+		pr_info("%u static peer(s) loaded%s, %u in the table\n", nr,
+			(flags & OMX_SET_PEERS_REPLACE) ? " in place of the old table" : "",
+			READ_ONCE(omx_peer_count));
+out:
+	for (i = 0; i < nr; i++)
+		kfree(spare[i]);
+	kvfree(spare);
+	return ret;
+}
+
+int omx_peers_clear(u32 board)
+{
+	unsigned int removed;
+
+	if (board >= OMX_MAX_BOARDS && board != OMX_PEERS_ALL_BOARDS)
+		return -EINVAL;
+	removed = omx_peers_remove(board, board == OMX_PEERS_ALL_BOARDS);
+	if (board == OMX_PEERS_ALL_BOARDS)
+		pr_info("peer table cleared: %u peer(s) removed\n", removed);
+	else
+		pr_info("board %u: %u peer(s) removed from the peer table\n",
+			board, removed);
+	return 0;
 }
 
 int omx_peer_resolve(u32 index, u8 *mac, u16 *reverse)

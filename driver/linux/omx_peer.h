@@ -58,6 +58,20 @@ int omx_peer_resolve(u32 index, u8 *mac, u16 *reverse);
  */
 int omx_peer_learn_index(u32 board, const u8 *mac, u16 reverse);
 
+/*
+ * Send an unsolicited HOST_REPLY with @iface's hostname to every peer
+ * heard through it; process context.  Returns how many frames went out.
+ */
+unsigned int omx_peers_announce(struct omx_iface *iface);
+
+/* @buf holds a non-empty printable name and its NUL within @size bytes. */
+bool omx_hostname_valid(const char *buf, size_t size);
+
+/* OMX_CMD_SET_PEERS on a kernel copy of the array; process context. */
+int omx_peers_set(const struct omx_peer_entry *entries, u32 nr, u32 flags);
+/* OMX_CMD_CLEAR_PEERS: board index or OMX_PEERS_ALL_BOARDS. */
+int omx_peers_clear(u32 board);
+
 /* OMX_CMD_PEER_LOOKUP; @board is where a created peer is recorded. */
 int omx_peers_lookup(struct omx_peer_lookup *req, u32 board);
 
