@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * omx_info: what the omx driver has attached, one line per board, and
- * the peers it has heard, one line per peer.
+ * omx_info: the omx driver's versions and module-wide figures, what it
+ * has attached (one line per board, one line of counter totals) and the
+ * peers it has heard, one line per peer.
  *
  * Output (stable, parsed by tests):
  *   omx driver ABI 0x101, library ABI 0x101
+ *   driver: version=0.1.0 endpoints_open=0 pinned_pages=0 regions=0 pulls=0 peers=1/1024
  *   board 0: ifname=veth0 mac=aa:bb:cc:dd:ee:ff mtu=9000 status=up,running endpoints=0 hostname=guest:0
+ *   board 0 counters: rx_frames=12 tx_frames=10 rx_dropped=0 tx_errors=0
  *   peer 0: mac=52:54:00:12:34:57 hostname=node1:0 board=0
  *   warning: ...            (board down, no link, MTU too small, no board,
  *                            peer table full)
@@ -23,10 +26,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
 
 #include "omx_lib.h"
 #include "omx_wire.h"
+
+/* MODULE_VERSION of the loaded module */
+#define OMX_VERSION_PATH	"/sys/module/omx/version"
 
 static void usage(FILE *out)
 {
@@ -77,6 +84,61 @@ static void print_board(const struct omx_board_info *info, int verbose)
 		       info->ifname);
 }
 
+/* One line of totals; "rx_dropped" sums every rx_drop_* counter. */
+static int print_board_counters(struct omx_lib_dev *dev, __u32 board)
+{
+	struct omx_board_counters c;
+	unsigned long long dropped = 0;
+	unsigned int i, n;
+
+	if (omx_lib_get_counters(dev, board, &c) != OMX_LIB_SUCCESS)
+		return -1;
+	n = c.count < OMX_COUNTER_NR ? c.count : OMX_COUNTER_NR;
+	for (i = 0; i < n; i++)
+		if (!strncmp(omx_lib_counter_name(i), "rx_drop_", 8))
+			dropped += c.values[i];
+	printf("board %u counters: rx_frames=%llu tx_frames=%llu rx_dropped=%llu tx_errors=%llu\n",
+	       board, (unsigned long long)c.values[OMX_COUNTER_RX_FRAMES],
+	       (unsigned long long)c.values[OMX_COUNTER_TX_FRAMES], dropped,
+	       (unsigned long long)c.values[OMX_COUNTER_TX_ERRORS]);
+	return 0;
+}
+
+static void read_version(char *buf, size_t size)
+{
+	FILE *f = fopen(OMX_VERSION_PATH, "r");
+
+	snprintf(buf, size, "unknown");
+	if (!f)
+		return;
+	if (fgets(buf, (int)size, f))
+		buf[strcspn(buf, "\n")] = '\0';
+	if (!buf[0])
+		snprintf(buf, size, "unknown");
+	fclose(f);
+}
+
+/* Module-wide figures: versions, live objects, peer table use. */
+static int print_driver(struct omx_lib_dev *dev)
+{
+	struct omx_peer_table_info table;
+	struct omx_driver_info info;
+	char version[64];
+
+	if (ioctl(dev->fd, OMX_CMD_GET_DRIVER_INFO, &info) < 0) {
+		fprintf(stderr, "omx_info: cannot read the driver figures: %s\n",
+			strerror(errno));
+		return -1;
+	}
+	if (omx_lib_get_peer_table_info(dev, &table) != OMX_LIB_SUCCESS)
+		return -1;
+	read_version(version, sizeof(version));
+	printf("driver: version=%s endpoints_open=%u pinned_pages=%llu regions=%u pulls=%u peers=%u/%u\n",
+	       version, info.endpoints_open, (unsigned long long)info.pinned_pages,
+	       info.regions, info.pulls, table.count, table.max);
+	return 0;
+}
+
 static void print_peer(const struct omx_peer_info *peer, int verbose)
 {
 	const __u8 *m = peer->mac;
@@ -115,6 +177,9 @@ static int print_peers(struct omx_lib_dev *dev, int verbose)
 	if (table.refused)
 		printf("warning: peer table full: new peers refused %llu time(s) (table size %u); reload omx with a larger peers= parameter\n",
 		       (unsigned long long)table.refused, table.max);
+	else if (table.count >= table.max)
+		printf("warning: peer table full: %u of %u slots used, the next new peer will be refused; reload omx with a larger peers= parameter\n",
+		       table.count, table.max);
 	return 0;
 }
 
@@ -257,6 +322,8 @@ int main(int argc, char **argv)
 	printf("omx driver ABI 0x%x, library ABI 0x%x\n", dev.driver_abi,
 	       omx_lib_abi_version());
 
+	if (print_driver(&dev))
+		goto out_fail;
 	if (do_discover && discover(&dev, wait_ms))
 		goto fail;
 
@@ -272,6 +339,8 @@ int main(int argc, char **argv)
 		if (st != OMX_LIB_SUCCESS)
 			goto fail;
 		print_board(&info, verbose);
+		if (print_board_counters(&dev, board))
+			goto fail;
 		found++;
 	}
 	if (!found)
@@ -284,6 +353,7 @@ int main(int argc, char **argv)
 
 fail:
 	fprintf(stderr, "%s\n", omx_lib_errmsg(&dev));
+out_fail:
 	omx_lib_close(&dev);
 	return 1;
 }
