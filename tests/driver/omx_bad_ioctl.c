@@ -422,6 +422,127 @@ static void check_peers(int fd, void *badptr, const struct omx_board_info *board
 		      ENETDOWN);
 }
 
+/* SET_HOSTNAME, GET_ENDPOINT_SLOT, SET_PEERS, CLEAR_PEERS: refusals only */
+static void check_admin(int fd, void *badptr, const struct omx_board_info *board, int empty)
+{
+	struct omx_peer_entry entries[2];
+	struct omx_board_hostname name;
+	struct omx_endpoint_slot slot;
+	struct omx_cmd_set_peers set;
+	struct omx_peer_table_info table;
+	int root = geteuid() == 0;
+	__u32 b0 = board ? board->board_index : 0, b;
+
+	memset(&name, 0, sizeof(name));
+	name.board_index = b0;
+	strcpy(name.hostname, "bad-ioctl:0");
+	memset(entries, 0, sizeof(entries));
+	entries[0].mac[0] = 0x02;
+	entries[0].mac[5] = 0x77;
+	entries[0].board_index = b0;
+	strcpy(entries[0].hostname, "bad-ioctl:0");
+	entries[1] = entries[0];
+	entries[1].mac[5] = 0x78;
+	strcpy(entries[1].hostname, "bad-ioctl:1");
+	memset(&set, 0, sizeof(set));
+	set.nr_peers = 2;
+	set.peers = (__u64)(unsigned long)entries;
+
+	CHECK("GET_ENDPOINT_SLOT NULL", fd, OMX_CMD_GET_ENDPOINT_SLOT, NULL, EFAULT);
+	memset(&slot, 0, sizeof(slot));
+	slot.board_index = OMX_MAX_BOARDS;
+	CHECK("GET_ENDPOINT_SLOT board OMX_MAX_BOARDS", fd, OMX_CMD_GET_ENDPOINT_SLOT, &slot, EINVAL);
+	if (empty >= 0) {
+		slot.board_index = (__u32)empty;
+		CHECK("GET_ENDPOINT_SLOT empty board slot", fd, OMX_CMD_GET_ENDPOINT_SLOT, &slot,
+		      ENODEV);
+	}
+	if (board) {
+		slot.board_index = b0;
+		slot.endpoint_index = board->endpoint_max;
+		CHECK("GET_ENDPOINT_SLOT index endpoint_max", fd, OMX_CMD_GET_ENDPOINT_SLOT, &slot,
+		      EINVAL);
+		slot.endpoint_index = 0;
+		memset(slot.comm, 'x', sizeof(slot.comm));
+		if (!CHECK("GET_ENDPOINT_SLOT on a board", fd, OMX_CMD_GET_ENDPOINT_SLOT, &slot, 0))
+			check_true("GET_ENDPOINT_SLOT fields",
+				   slot.board_index == b0 && slot.endpoint_index == 0 &&
+				   !(slot.flags & ~OMX_ENDPOINT_SLOT_OPEN) && !slot.pad &&
+				   memchr(slot.comm, 0, sizeof(slot.comm)) &&
+				   (slot.flags || (!slot.owner_pid && !slot.session_id && !slot.comm[0])) &&
+				   (root || !slot.session_id));
+	}
+
+	if (!root) {
+		CHECK("SET_HOSTNAME without privilege", fd, OMX_CMD_SET_HOSTNAME, &name, EPERM);
+		CHECK("SET_PEERS without privilege", fd, OMX_CMD_SET_PEERS, &set, EPERM);
+		b = OMX_PEERS_ALL_BOARDS;
+		CHECK("CLEAR_PEERS without privilege", fd, OMX_CMD_CLEAR_PEERS, &b, EPERM);
+		return;
+	}
+
+	CHECK("SET_HOSTNAME NULL", fd, OMX_CMD_SET_HOSTNAME, NULL, EFAULT);
+	name.board_index = OMX_MAX_BOARDS;
+	CHECK("SET_HOSTNAME board OMX_MAX_BOARDS", fd, OMX_CMD_SET_HOSTNAME, &name, EINVAL);
+	name.board_index = b0;
+	name.pad = 1;
+	CHECK("SET_HOSTNAME pad", fd, OMX_CMD_SET_HOSTNAME, &name, EINVAL);
+	name.pad = 0;
+	name.hostname[0] = '\0';
+	CHECK("SET_HOSTNAME empty name", fd, OMX_CMD_SET_HOSTNAME, &name, EINVAL);
+	memset(name.hostname, 'x', sizeof(name.hostname));
+	CHECK("SET_HOSTNAME name without NUL", fd, OMX_CMD_SET_HOSTNAME, &name, EINVAL);
+	strcpy(name.hostname, "tab\there");
+	CHECK("SET_HOSTNAME control character", fd, OMX_CMD_SET_HOSTNAME, &name, EINVAL);
+	if (empty >= 0) {
+		strcpy(name.hostname, "bad-ioctl:0");
+		name.board_index = (__u32)empty;
+		CHECK("SET_HOSTNAME empty slot", fd, OMX_CMD_SET_HOSTNAME, &name, ENODEV);
+	}
+
+	CHECK("SET_PEERS NULL", fd, OMX_CMD_SET_PEERS, NULL, EFAULT);
+	set.nr_peers = 0;
+	CHECK("SET_PEERS no entry", fd, OMX_CMD_SET_PEERS, &set, EINVAL);
+	set.nr_peers = 2;
+	set.flags = 2;
+	CHECK("SET_PEERS unknown flag", fd, OMX_CMD_SET_PEERS, &set, EINVAL);
+	set.flags = 0;
+	if (!ioctl(fd, OMX_CMD_GET_PEER_COUNT, &table) && table.max < OMX_PEERS_LIMIT) {
+		set.nr_peers = table.max + 1;
+		CHECK("SET_PEERS more entries than the table", fd, OMX_CMD_SET_PEERS, &set, ENOSPC);
+		set.nr_peers = 2;
+	}
+	set.peers = (__u64)(unsigned long)badptr;
+	CHECK("SET_PEERS unreadable array", fd, OMX_CMD_SET_PEERS, &set, EFAULT);
+	set.peers = (__u64)(unsigned long)entries;
+	entries[1].mac[0] = 0x03;
+	CHECK("SET_PEERS group MAC", fd, OMX_CMD_SET_PEERS, &set, EINVAL);
+	entries[1].mac[0] = 0x02;
+	entries[1].pad1 = 1;
+	CHECK("SET_PEERS entry pad", fd, OMX_CMD_SET_PEERS, &set, EINVAL);
+	entries[1].pad1 = 0;
+	entries[1].mac[5] = entries[0].mac[5];
+	CHECK("SET_PEERS same MAC twice", fd, OMX_CMD_SET_PEERS, &set, EINVAL);
+	entries[1].mac[5] = 0x78;
+	entries[1].hostname[0] = '\0';
+	CHECK("SET_PEERS empty hostname", fd, OMX_CMD_SET_PEERS, &set, EINVAL);
+	strcpy(entries[1].hostname, "bad-ioctl:1");
+	entries[1].board_index = OMX_MAX_BOARDS;
+	CHECK("SET_PEERS board OMX_MAX_BOARDS", fd, OMX_CMD_SET_PEERS, &set, EINVAL);
+	if (empty >= 0) {
+		entries[1].board_index = (__u32)empty;
+		CHECK("SET_PEERS empty board slot", fd, OMX_CMD_SET_PEERS, &set, ENODEV);
+	}
+
+	CHECK("CLEAR_PEERS NULL", fd, OMX_CMD_CLEAR_PEERS, NULL, EFAULT);
+	b = OMX_MAX_BOARDS;
+	CHECK("CLEAR_PEERS board OMX_MAX_BOARDS", fd, OMX_CMD_CLEAR_PEERS, &b, EINVAL);
+	if (empty >= 0) {
+		b = (__u32)empty;
+		CHECK("CLEAR_PEERS empty slot", fd, OMX_CMD_CLEAR_PEERS, &b, 0);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct omx_board_info first;
@@ -450,6 +571,7 @@ int main(int argc, char **argv)
 	board = find_boards(fd, &first, &empty);
 	check_boards(fd, badptr, empty);
 	check_peers(fd, badptr, board < 0 ? NULL : &first, empty);
+	check_admin(fd, badptr, board < 0 ? NULL : &first, empty);
 	if (board < 0) {
 		skip("endpoint checks", "no board attached");
 		close(fd);
