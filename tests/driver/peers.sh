@@ -70,7 +70,7 @@ if [ "$me" = 1 ]; then
 	send "$(host_reply ff:ff:ff:ff:ff:ff $fake 08 "$(hexstr bcast:0)00")"
 	send "$(hexmac "$node0") $(hexmac $fake) 86df ffff 07"		# undefined type
 	send "$(hexmac "$node0") $(hexmac $fake) 86df ffff 02"		# MFM_NIC_REPLY
-	send "$(hexmac "$node0") $(hexmac $fake) 86df ffff 2b"		# NOTIFY, no handler yet
+	send "$(hexmac "$node0") $(hexmac $fake) 86df ffff 01"		# RAW, no handler
 	send "$(host_reply "$node0" $ghost 08 "$(hexstr ghost:0)00")"	# well-formed
 	send "$(host_reply "$node0" $ghost 08 "$(hexstr ghost:1)00")"	# renames it
 	omx_publish sent 1
