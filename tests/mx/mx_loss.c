@@ -300,14 +300,19 @@ int main(int argc, char **argv)
 				linger_end = mt_now_ms() + 3000;
 			if (linger_end && mt_now_ms() > linger_end)
 				break;
+			/* a completed request is freed: never test it again */
 			result = 0;
-			mx_test(ep, &bye_s, &st, &result);
-			if (result && bye_sent && !bye_sdone)
-				bye_sdone = st.code == MX_STATUS_SUCCESS ? 1 : -1;
+			if (bye_sent && !bye_sdone) {
+				mx_test(ep, &bye_s, &st, &result);
+				if (result)
+					bye_sdone = st.code == MX_STATUS_SUCCESS ? 1 : -1;
+			}
 			result = 0;
-			mx_test(ep, &bye_r, &st, &result);
-			if (result && !bye_rdone)
-				bye_rdone = 1;
+			if (!bye_rdone) {
+				mx_test(ep, &bye_r, &st, &result);
+				if (result)
+					bye_rdone = 1;
+			}
 			result = 0;
 			mx_test_any(ep, TAG(peer), TAG_MASK, &st, &result);
 			if (result && !dups++)
