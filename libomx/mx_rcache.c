@@ -128,6 +128,24 @@ static unsigned int omx_region_evict_idle(struct mx_endpoint *ep)
 	return n;
 }
 
+/*
+ * Deregisters the idle regions whose memory was unmapped or remapped:
+ * they can never be reused, and their old pages stay pinned (charged to
+ * the process) until deregistered, however much memory the application
+ * frees.
+ */
+static void omx_region_sweep_invalid(struct mx_endpoint *ep)
+{
+	unsigned int i;
+
+	for (i = 0; i < OMX_REGIONS_MAX; i++) {
+		struct omx_region *rg = &ep->regions[i];
+
+		if (rg->registered && !rg->users && omx_region_is_invalid(ep, rg))
+			omx_region_drop(ep, rg);
+	}
+}
+
 static struct omx_region *omx_region_lookup(struct mx_endpoint *ep,
 					    const struct omx_region_segment *segs,
 					    uint32_t nseg, uint32_t flags)
@@ -154,6 +172,7 @@ struct omx_region *omx_region_get(struct mx_endpoint *ep, const mx_segment_t *se
 	rsegs = omx_region_segs(segs, nseg, &n);
 	if (!rsegs)
 		return NULL;
+	omx_region_sweep_invalid(ep);
 	if (omx_config.rcache)
 		rg = omx_region_lookup(ep, rsegs, n, flags);
 	if (rg) {
