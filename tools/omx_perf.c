@@ -39,8 +39,7 @@
 #define PERF_READY		PERF_MATCH(2)
 #define PERF_DATA		PERF_MATCH(3)
 #define PERF_DONE		PERF_MATCH(4)
-#define PERF_PROBE		PERF_MATCH(5)
-/* Sweeps stop here by default; the library may accept less (see probe_limit). */
+/* Sweeps stop here by default (-S raises it). */
 #define PERF_DEFAULT_MAX	(4U << 20)
 /* Largest buffer a server allocates for a client. */
 #define PERF_SIZE_LIMIT		(256U << 20)
@@ -418,60 +417,6 @@ static uint32_t next_size(uint32_t size, uint32_t mult)
 	return n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
 }
 
-/*
- * The largest size of the sweep the library accepts: a send of SIZE to our
- * own endpoint is either refused at once (MX_NO_RESOURCES: larger than the
- * library supports) or delivered.  Today that is 32768 (eager messages
- * only); it rises by itself once large messages exist.
- */
-static bool probe_limit(struct perf *p, uint32_t min, uint32_t max, uint32_t mult,
-			uint32_t *limit, uint32_t *refused)
-{
-	mx_endpoint_addr_t self, saved = p->peer;
-	uint32_t size, best = 0;
-	bool any = false;
-	uint64_t nic;
-	uint32_t eid;
-
-	if (mx_get_endpoint_addr(p->ep, &self) != MX_SUCCESS ||
-	    mx_decompose_endpoint_addr(self, &nic, &eid) != MX_SUCCESS ||
-	    mx_connect(p->ep, nic, eid, p->key, p->timeout_ms, &self) != MX_SUCCESS) {
-		fprintf(stderr, "omx_perf: cannot connect to our own endpoint: %s\n", last_error);
-		return false;
-	}
-	p->peer = self;
-	for (size = min; size <= max; size = next_size(size, mult)) {
-		mx_request_t sreq, rreq;
-		mx_status_t st;
-		mx_segment_t seg;
-
-		if (!grow_buffers(p, size))
-			return false;
-		seg = (mx_segment_t){ p->sbuf, size };
-		if (mx_isend(p->ep, &seg, 1, self, PERF_PROBE, NULL, &sreq) != MX_SUCCESS) {
-			*refused = size;
-			break;
-		}
-		if (!post_recv(p, p->rbuf, size, PERF_PROBE, &rreq, "size probe") ||
-		    !complete(p, &sreq, &st, "size probe send") ||
-		    !complete(p, &rreq, &st, "size probe receive"))
-			return false;
-		best = size;
-		any = true;
-		if (size == UINT32_MAX)
-			break;
-	}
-	p->peer = saved;
-	mx_disconnect(p->ep, self);
-	if (!any) {
-		fprintf(stderr, "omx_perf: the library accepts no size of the sweep from %u: %s\n",
-			min, last_error);
-		return false;
-	}
-	*limit = best;
-	return true;
-}
-
 static bool open_endpoint(struct perf *p)
 {
 	mx_return_t ret = mx_open_endpoint(p->board, p->eid, p->key, NULL, 0, &p->ep);
@@ -613,7 +558,7 @@ static bool say_goodbye(struct perf *p)
 struct client_opts {
 	const char *dest;
 	uint32_t min, max, mult, iters, warmup;
-	bool max_given, stream, pingpong;
+	bool stream, pingpong;
 	enum perf_format fmt;
 };
 
@@ -621,19 +566,13 @@ static int run_client(struct perf *p, const struct client_opts *o)
 {
 	struct perf_result *res = NULL;
 	size_t nres = 0, cap = 0;
-	uint32_t size, limit, refused = 0, max = o->max;
+	uint32_t size, max = o->max;
 	uint64_t nic;
 	bool ok = true;
 	int t;
 
-	if (!resolve_dest(p, o->dest, &nic) || !probe_limit(p, o->min, max, o->mult, &limit, &refused))
+	if (!resolve_dest(p, o->dest, &nic))
 		return 1;
-	if (limit < max) {
-		if (o->max_given)
-			fprintf(stderr, "omx_perf: note: this library refuses %u-byte messages "
-				"(%s); the sweep stops at %u\n", refused, last_error, limit);
-		max = limit;
-	}
 	if (!connect_peer(p, nic))
 		return 1;
 	print_header(p, o->fmt, o->iters, o->warmup);
@@ -845,7 +784,6 @@ int main(int argc, char **argv)
 		case 'S':
 			if (!parse_u32(optarg, &o.max))
 				bad_arg("--max", optarg);
-			o.max_given = true;
 			break;
 		case 'm':
 			if (!parse_u32(optarg, &o.mult))

@@ -1,27 +1,43 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# omx-vm: --topology pair --timeout 300
-# Smoke test of the benchmark: bench/run --quick without its boot (the
-# harness booted this guest): bench/guest.sh --quick measures, bench/report
-# merges.  No timing thresholds: the table, CSV and PNG must exist and
-# hold one row per size and mode, and TCP must have crossed the veths.
-. tests/vm/lib.sh
-out=/tmp/bench
-t_check "raw_pingpong builds" make -s -C bench
-t_check "quick measurement" bash bench/guest.sh 0 --quick "$out"
-table=$(bench/report "$out")
-t_check "report" test $? -eq 0
+# omx-host: bench/run boots its own guest
+# Smoke test of the benchmark exactly as users run it: bench/run --quick
+# boots the testbed once, measures omx_perf, TCP and raw frames on the
+# veth pair, each busy-polling and blocking, and reports.  No timing
+# thresholds: the table, CSV and PNG must hold one row per size and mode
+# with every figure, and both omx and TCP must have crossed the veths.
+set -u
+cd "$(dirname "$0")/../.."
+out=tests/logs/bench-quick
+rm -rf "$out"
+failed=0
+ok() { echo "ok - $1"; }
+nok() { echo "not ok - $1"; failed=$((failed + 1)); }
+check() {
+	local name=$1
+	shift
+	if "$@"; then ok "$name"; else nok "$name"; fi
+}
+matches() { printf '%s\n' "$2" | grep -Eq -- "$1"; }
+
+table=$(bench/run --quick --out "$out" 2>&1)
+st=$?
 printf '%s\n' "$table"
+check "bench/run --quick exits 0" test "$st" -eq 0
 for mode in poll block; do
+	rows=$(printf '%s\n' "$table" | sed -n "/^mode $mode:/,/^\$/p")
 	for size in 64 512 4096; do
-		t_match "table row $mode $size: omx, tcp, raw and ratios" \
-			"^ +$size( +[0-9]+\.[0-9]+){8}$" \
-			"$(printf '%s\n' "$table" | sed -n "/^mode $mode:/,/^\$/p")"
-		t_match "csv row $mode $size" "^$mode,$size(,[0-9]+\.[0-9]+){8}\$" "$(cat $out/bench.csv)"
+		check "table row $mode $size: omx, tcp, raw and ratios" \
+			matches "^ +$size( +[0-9]+\.[0-9]+){8}$" "$rows"
+		check "csv row $mode $size" \
+			matches "^$mode,$size(,[0-9]+\.[0-9]+){8}\$" "$(cat "$out/bench.csv" 2>/dev/null)"
 	done
 done
-t_check "csv has a header and 6 rows" test "$(wc -l < $out/bench.csv)" -eq 7
-t_match "png" "PNG image data, 1200 x 500" "$(file $out/bench.png)"
-t_match "TCP went out on veth0 in both modes" "^poll [1-9][0-9]*.*block [1-9][0-9]*" \
-	"$(tr '\n' ' ' < $out/tcp_veth0_tx_packets.txt)"
-t_match "omx used the wire" "tx_medium|tx_small" "$(omx_counters -b 0)"
-t_done
+check "csv has a header and 6 rows" test "$(wc -l < "$out/bench.csv")" -eq 7
+check "png" matches "PNG image data, 1200 x 500" "$(file "$out/bench.png")"
+check "TCP went out on veth0 in both modes" matches "^poll [1-9][0-9]*.*block [1-9][0-9]*" \
+	"$(tr '\n' ' ' < "$out/tcp_veth0_tx_packets.txt")"
+check "omx went out on veth0" matches "tx_(small|medium): [1-9]" "$(cat "$out/omx_counters_board0.txt")"
+check "omx did not take the in-host path" matches "^  local_frames: 0$|^$" \
+	"$(grep local_frames "$out/omx_counters_board0.txt")"
+echo "$failed failed"
+[ "$failed" -eq 0 ]

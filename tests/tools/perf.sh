@@ -1,10 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # omx-vm: --topology pair --timeout 600
 # omx_perf between boards 0 and 1 (veth0/veth1): ping-pong and stream in
-# every format and mode, the clip of the sweep to the library's limit, and
-# the errors a user meets (no board, unknown peer, no server, unreachable
-# peer, module not loaded).
+# every format and mode, eager and large sizes, and the errors a user
+# meets (no board, unknown peer, no server, unreachable peer, module not
+# loaded).
 . tests/vm/lib.sh
+# boards 0 and 1 of this guest must talk over the veth pair
+export OMX_DISABLE_SHARED=1
 
 # perf_server BOARD LOG: an omx_perf server for one client, in the background
 perf_server() {
@@ -19,28 +21,32 @@ rows() {
 }
 
 t_check "server starts on board 1" perf_server 1 /tmp/srv1.log
-out=$(omx_perf -d node0:1 -b 0 -t both -n 20 -w 2 -f csv 2> /tmp/cli.err)
+medium_before=$(omx_counters -b 0 | sed -n 's/^  tx_medium: //p')
+out=$(omx_perf -d node0:1 -b 0 -t both -S 131072 -n 20 -w 2 -f csv 2> /tmp/cli.err)
 t_check "client succeeds (csv, both tests)" test $? -eq 0
 t_match "csv header" "^test,mode,bytes,iterations,latency_us,MBps,MiBps$" "$out"
-# 0, 1, 2, 4, ... 32768: 17 sizes each, clipped to the library's limit
-t_check "17 ping-pong rows" test "$(rows "$out" pingpong)" -eq 17
-t_check "17 stream rows" test "$(rows "$out" stream)" -eq 17
-t_match "largest size is 32768" "^pingpong,poll,32768,20,[0-9.]+,[0-9.]+,[0-9.]+$" "$out"
-t_match "stream of 32768 has a throughput" "^stream,poll,32768,20,[0-9.]*[1-9][0-9.]*,[0-9.]*[1-9]" "$out"
-t_nomatch "no row above 32768" "^[a-z]+,[a-z]+,(6553[6-9]|[1-9][0-9]{5,})," "$out"
-t_check "no note without -S" test ! -s /tmp/cli.err
+# 0, 1, 2, 4, ... 131072: 19 sizes each, eager and large
+t_check "19 ping-pong rows" test "$(rows "$out" pingpong)" -eq 19
+t_check "19 stream rows" test "$(rows "$out" stream)" -eq 19
+t_match "eager 32768 row" "^pingpong,poll,32768,20,[0-9.]+,[0-9.]+,[0-9.]+$" "$out"
+t_match "large 131072 row" "^pingpong,poll,131072,20,[0-9.]+,[0-9.]+,[0-9.]+$" "$out"
+t_match "stream of 131072 has a throughput" "^stream,poll,131072,20,[0-9.]*[1-9][0-9.]*,[0-9.]*[1-9]" "$out"
+t_nomatch "no row above -S" "^[a-z]+,[a-z]+,(13107[3-9]|1310[89][0-9]|131[1-9][0-9]{2}|13[2-9][0-9]{3}|1[4-9][0-9]{4}|[2-9][0-9]{5}|[0-9]{7,})," "$out"
+t_check "nothing on stderr" test ! -s /tmp/cli.err
 t_check "server exits 0 after one client" wait "$SERVER"
-t_match "server saw the client's goodbye" "client done after 68 rounds" "$(cat /tmp/srv1.log)"
+t_match "server saw the client's goodbye" "client done after 76 rounds" "$(cat /tmp/srv1.log)"
+t_check "the messages crossed the veth" test "$(omx_counters -b 0 | sed -n 's/^  tx_medium: //p')" -gt "$medium_before"
+t_check "large messages were pulled over the veth" test "$(omx_counters -b 0 | sed -n 's/^  rx_pull: //p')" -gt 0
 
-# Blocking mode, table output, an explicit -S above the library limit.
+# Blocking mode, table output, a size range with a multiplier.
 t_check "server restarts on board 1" perf_server 1 /tmp/srv2.log
-out=$(omx_perf -d node0:1 -M block -s 1024 -S 1048576 -m 4 -n 10 -w 1 2> /tmp/cli.err)
+out=$(omx_perf -d node0:1 -M block -s 1024 -S 262144 -m 4 -n 10 -w 1 2> /tmp/cli.err)
 t_check "blocking client succeeds" test $? -eq 0
 t_match "table header names the peer and mode" "^# omx_perf: node0:0 board 0 -> node0:1 endpoint 0, mode block" "$out"
 t_match "table columns" "^test +mode +bytes +latency_us +MB/s +MiB/s$" "$out"
-t_match "row 1024 4096 16384" "pingpong +block +16384 +[0-9.]+ +[0-9.]+ +[0-9.]+$" "$out"
-t_nomatch "65536 clipped" " 65536 " "$out"
-t_match "note says where the sweep stops" "refuses 65536-byte messages.*stops at 16384" "$(cat /tmp/cli.err)"
+t_match "row 16384" "pingpong +block +16384 +[0-9.]+ +[0-9.]+ +[0-9.]+$" "$out"
+t_match "row 262144" "pingpong +block +262144 +[0-9.]+ +[0-9.]+ +[0-9.]+$" "$out"
+t_nomatch "no size off the x4 walk" "pingpong +block +(2048|8192|32768) " "$out"
 t_check "server exits 0" wait "$SERVER"
 
 # JSON, stream only, with a bare hostname meaning board 0 of that host.
