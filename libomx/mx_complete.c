@@ -3,7 +3,8 @@
  * Completion: mx_test/mx_wait and their _any forms, mx_ipeek/mx_peek,
  * mx_ibuffered/mx_buffered, mx_cancel, mx_forget, mx_context and
  * mx_set_request_timeout.  Blocking calls sleep in the driver between
- * progression rounds (omx_sleep), never spin.
+ * progression rounds (omx_sleep), never spin; those with a timeout (and
+ * mx_probe) share one loop, omx_block_until.
  */
 #include <string.h>
 
@@ -80,9 +81,29 @@ mx_return_t mx_test(mx_endpoint_t ep, mx_request_t *request, mx_status_t *status
 	return MX_SUCCESS;
 }
 
-static uint64_t omx_deadline(uint32_t timeout)
+uint64_t omx_deadline(uint32_t timeout)
 {
 	return timeout == MX_INFINITE ? 0 : omx_now_ms() + timeout;
+}
+
+bool omx_block_until(struct mx_endpoint *ep, uint64_t deadline, unsigned int wakeups,
+		     bool (*ready)(struct mx_endpoint *ep, void *arg), void *arg)
+{
+	for (;;) {
+		omx_progress(ep);
+		if (ready(ep, arg))
+			return true;
+		if (ep->dead || (deadline && omx_now_ms() >= deadline))
+			return false;
+		if (omx_sleep(ep, deadline, wakeups))
+			return false;
+	}
+}
+
+static bool omx_req_done(struct mx_endpoint *ep, void *r)
+{
+	(void)ep;
+	return ((struct omx_req *)r)->state & OMX_REQ_DONE;
 }
 
 mx_return_t mx_wait(mx_endpoint_t ep, mx_request_t *request, uint32_t timeout,
@@ -102,17 +123,9 @@ mx_return_t mx_wait(mx_endpoint_t ep, mx_request_t *request, uint32_t timeout,
 	OMX_CHECK_REQ(ep, request, "mx_wait");
 	r = omx_req_of(ep, request);
 	*result = 0;
-	for (;;) {
-		omx_progress(ep);
-		if (r->state & OMX_REQ_DONE) {
-			omx_req_reap(r, status);
-			*result = 1;
-			break;
-		}
-		if (ep->dead || (deadline && omx_now_ms() >= deadline))
-			break;
-		if (omx_sleep(ep, deadline, wakeups))
-			break;
+	if (omx_block_until(ep, deadline, wakeups, omx_req_done, r)) {
+		omx_req_reap(r, status);
+		*result = 1;
 	}
 	pthread_mutex_unlock(&ep->lock);
 	return MX_SUCCESS;
@@ -129,6 +142,20 @@ static struct omx_req *omx_find_done(struct mx_endpoint *ep, uint64_t info, uint
 			return r;
 	}
 	return NULL;
+}
+
+/* What mx_wait_any looks for, and what it found. */
+struct omx_any {
+	uint64_t info, mask;
+	struct omx_req *found;
+};
+
+static bool omx_any_done(struct mx_endpoint *ep, void *arg)
+{
+	struct omx_any *any = arg;
+
+	any->found = omx_find_done(ep, any->info, any->mask);
+	return any->found != NULL;
 }
 
 static mx_return_t omx_check_any_mask(struct mx_endpoint *ep, uint64_t info, uint64_t mask,
@@ -171,7 +198,7 @@ mx_return_t mx_wait_any(mx_endpoint_t ep, uint32_t timeout, uint64_t match_info,
 {
 	uint64_t deadline = omx_deadline(timeout);
 	unsigned int wakeups;
-	struct omx_req *r;
+	struct omx_any any = { .info = match_info, .mask = match_mask };
 	mx_return_t ret = omx_check_ep(ep, "mx_wait_any");
 
 	if (ret != MX_SUCCESS)
@@ -184,21 +211,18 @@ mx_return_t mx_wait_any(mx_endpoint_t ep, uint32_t timeout, uint64_t match_info,
 	wakeups = __atomic_load_n(&ep->wakeups, __ATOMIC_ACQUIRE);
 	pthread_mutex_lock(&ep->lock);
 	*result = 0;
-	for (;;) {
-		omx_progress(ep);
-		r = omx_find_done(ep, match_info, match_mask);
-		if (r) {
-			omx_req_reap(r, status);
-			*result = 1;
-			break;
-		}
-		if (ep->dead || (deadline && omx_now_ms() >= deadline))
-			break;
-		if (omx_sleep(ep, deadline, wakeups))
-			break;
+	if (omx_block_until(ep, deadline, wakeups, omx_any_done, &any)) {
+		omx_req_reap(any.found, status);
+		*result = 1;
 	}
 	pthread_mutex_unlock(&ep->lock);
 	return MX_SUCCESS;
+}
+
+static bool omx_some_done(struct mx_endpoint *ep, void *arg)
+{
+	(void)arg;
+	return !omx_list_empty(&ep->done);
 }
 
 mx_return_t mx_ipeek(mx_endpoint_t ep, mx_request_t *request, uint32_t *result)
@@ -234,18 +258,9 @@ mx_return_t mx_peek(mx_endpoint_t ep, uint32_t timeout, mx_request_t *request,
 	wakeups = __atomic_load_n(&ep->wakeups, __ATOMIC_ACQUIRE);
 	pthread_mutex_lock(&ep->lock);
 	*result = 0;
-	for (;;) {
-		omx_progress(ep);
-		if (!omx_list_empty(&ep->done)) {
-			*request = (mx_request_t)omx_container_of(ep->done.next, struct omx_req,
-								  done_link);
-			*result = 1;
-			break;
-		}
-		if (ep->dead || (deadline && omx_now_ms() >= deadline))
-			break;
-		if (omx_sleep(ep, deadline, wakeups))
-			break;
+	if (omx_block_until(ep, deadline, wakeups, omx_some_done, NULL)) {
+		*request = (mx_request_t)omx_container_of(ep->done.next, struct omx_req, done_link);
+		*result = 1;
 	}
 	pthread_mutex_unlock(&ep->lock);
 	return MX_SUCCESS;
@@ -260,6 +275,11 @@ static bool omx_is_buffered(struct omx_req *r)
 	return (r->state & OMX_REQ_DONE) ||
 	       (r->type == OMX_REQ_SEND && r->kind == OMX_SEND_EAGER &&
 		(r->state & OMX_REQ_ACKED));
+}
+
+static bool omx_req_buffered(struct mx_endpoint *ep, void *request)
+{
+	return omx_is_buffered(omx_req_of(ep, request));
 }
 
 mx_return_t mx_ibuffered(mx_endpoint_t ep, mx_request_t *request, uint32_t *result)
@@ -292,18 +312,7 @@ mx_return_t mx_buffered(mx_endpoint_t ep, mx_request_t *request, uint32_t timeou
 	wakeups = __atomic_load_n(&ep->wakeups, __ATOMIC_ACQUIRE);
 	pthread_mutex_lock(&ep->lock);
 	OMX_CHECK_REQ(ep, request, "mx_buffered");
-	*result = 0;
-	for (;;) {
-		omx_progress(ep);
-		if (omx_is_buffered(omx_req_of(ep, request))) {
-			*result = 1;
-			break;
-		}
-		if (ep->dead || (deadline && omx_now_ms() >= deadline))
-			break;
-		if (omx_sleep(ep, deadline, wakeups))
-			break;
-	}
+	*result = omx_block_until(ep, deadline, wakeups, omx_req_buffered, request);
 	pthread_mutex_unlock(&ep->lock);
 	return MX_SUCCESS;
 }

@@ -335,6 +335,17 @@ bool omx_match(uint64_t a, uint64_t b, uint64_t mask);
 
 /* mx_complete.c: waits for @r (locked), fills @st and frees it */
 void omx_wait_request(struct mx_endpoint *ep, struct omx_req *r, mx_status_t *st);
+/* MX_INFINITE gives 0 (no deadline), else now + @timeout ms */
+uint64_t omx_deadline(uint32_t timeout);
+/*
+ * The loop of every blocking call with a timeout.  Locked.  Progresses
+ * until @ready(@ep, @arg) holds (returns true); returns false once the
+ * endpoint is dead, @deadline (0: none) has passed or mx_wakeup() was
+ * called since @wakeups was read (before taking the lock).  Sleeps in the
+ * driver between rounds; @ready runs with the lock held.
+ */
+bool omx_block_until(struct mx_endpoint *ep, uint64_t deadline, unsigned int wakeups,
+		     bool (*ready)(struct mx_endpoint *ep, void *arg), void *arg);
 
 /* mx_rcache.c: registration of user buffers, cached unless OMX_RCACHE=0 */
 /*
