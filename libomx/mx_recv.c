@@ -374,6 +374,19 @@ static bool omx_probe_unexp(struct mx_endpoint *ep, uint64_t info, uint64_t mask
 	return false;
 }
 
+/* What mx_probe looks for, and where it tells what it found. */
+struct omx_probe {
+	uint64_t info, mask;
+	mx_status_t *status;
+};
+
+static bool omx_probe_ready(struct mx_endpoint *ep, void *arg)
+{
+	struct omx_probe *pr = arg;
+
+	return omx_probe_unexp(ep, pr->info, pr->mask, pr->status);
+}
+
 mx_return_t mx_iprobe(mx_endpoint_t ep, uint64_t match_info, uint64_t match_mask,
 		      mx_status_t *status, uint32_t *result)
 {
@@ -398,6 +411,7 @@ mx_return_t mx_probe(mx_endpoint_t ep, uint32_t timeout, uint64_t match_info,
 {
 	uint64_t deadline;
 	unsigned int wakeups;
+	struct omx_probe pr = { .info = match_info, .mask = match_mask, .status = status };
 	mx_return_t ret = omx_check_ep(ep, "mx_probe");
 
 	if (ret != MX_SUCCESS)
@@ -408,16 +422,9 @@ mx_return_t mx_probe(mx_endpoint_t ep, uint32_t timeout, uint64_t match_info,
 	if (ret != MX_SUCCESS)
 		return ret;
 	wakeups = __atomic_load_n(&ep->wakeups, __ATOMIC_ACQUIRE);
-	deadline = timeout == MX_INFINITE ? 0 : omx_now_ms() + timeout;
+	deadline = omx_deadline(timeout);
 	pthread_mutex_lock(&ep->lock);
-	for (;;) {
-		omx_progress(ep);
-		*result = omx_probe_unexp(ep, match_info, match_mask, status);
-		if (*result || (deadline && omx_now_ms() >= deadline))
-			break;
-		if (omx_sleep(ep, deadline, wakeups))
-			break;
-	}
+	*result = omx_block_until(ep, deadline, wakeups, omx_probe_ready, &pr);
 	pthread_mutex_unlock(&ep->lock);
 	return MX_SUCCESS;
 }
