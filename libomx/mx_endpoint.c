@@ -301,18 +301,13 @@ void omx_endpoint_close_locked(struct mx_endpoint *ep)
 {
 	struct omx_list *pos, *tmp;
 
-	omx_list_for_each_safe(pos, tmp, &ep->recvs)
-		omx_req_free(omx_container_of(pos, struct omx_req, link));
-	omx_list_for_each_safe(pos, tmp, &ep->connects)
-		omx_req_free(omx_container_of(pos, struct omx_req, link));
+	omx_req_free_list(&ep->recvs);
+	omx_req_free_list(&ep->connects);
 	omx_list_for_each_safe(pos, tmp, &ep->done)
 		omx_req_free(omx_container_of(pos, struct omx_req, done_link));
-	omx_list_for_each_safe(pos, tmp, &ep->pulling)
-		omx_req_free(omx_container_of(pos, struct omx_req, link));
-	omx_list_for_each_safe(pos, tmp, &ep->pull_wait)
-		omx_req_free(omx_container_of(pos, struct omx_req, link));
-	omx_list_for_each_safe(pos, tmp, &ep->selfsends)
-		omx_req_free(omx_container_of(pos, struct omx_req, link));
+	omx_req_free_list(&ep->pulling);
+	omx_req_free_list(&ep->pull_wait);
+	omx_req_free_list(&ep->selfsends);
 	omx_list_for_each_safe(pos, tmp, &ep->unexp) {
 		struct omx_unexp *u = omx_container_of(pos, struct omx_unexp, link);
 

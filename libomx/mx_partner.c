@@ -80,21 +80,16 @@ struct omx_partner *omx_partner_get(struct mx_endpoint *ep, uint16_t peer, uint8
 
 void omx_partner_free_all(struct mx_endpoint *ep)
 {
-	struct omx_list *pos, *tmp;
 	struct omx_partner *p;
 	unsigned int h;
 
 	for (h = 0; h < OMX_PARTNER_HASH; h++) {
 		while ((p = ep->hash[h])) {
 			ep->hash[h] = p->hash_next;
-			omx_list_for_each_safe(pos, tmp, &p->unacked)
-				omx_req_free(omx_container_of(pos, struct omx_req, link));
-			omx_list_for_each_safe(pos, tmp, &p->waiting)
-				omx_req_free(omx_container_of(pos, struct omx_req, link));
-			omx_list_for_each_safe(pos, tmp, &p->syncwait)
-				omx_req_free(omx_container_of(pos, struct omx_req, link));
-			omx_list_for_each_safe(pos, tmp, &p->notifywait)
-				omx_req_free(omx_container_of(pos, struct omx_req, link));
+			omx_req_free_list(&p->unacked);
+			omx_req_free_list(&p->waiting);
+			omx_req_free_list(&p->syncwait);
+			omx_req_free_list(&p->notifywait);
 			free(p->partial.buf);
 			p->magic = 0;
 			free(p);

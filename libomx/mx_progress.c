@@ -43,6 +43,14 @@ void omx_req_free(struct omx_req *r)
 	free(r);
 }
 
+void omx_req_free_list(struct omx_list *head)
+{
+	struct omx_list *pos, *tmp;
+
+	omx_list_for_each_safe(pos, tmp, head)
+		omx_req_free(omx_container_of(pos, struct omx_req, link));
+}
+
 void omx_req_complete(struct mx_endpoint *ep, struct omx_req *r, mx_status_code_t code)
 {
 	struct omx_partner *p = r->partner;

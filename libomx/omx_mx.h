@@ -318,6 +318,8 @@ void omx_progress(struct mx_endpoint *ep);
 uint64_t omx_next_deadline(struct mx_endpoint *ep, uint64_t now);
 void omx_req_complete(struct mx_endpoint *ep, struct omx_req *r, mx_status_code_t code);
 void omx_req_free(struct omx_req *r);
+/* frees every request of a list chained by their link */
+void omx_req_free_list(struct omx_list *head);
 struct omx_req *omx_req_alloc(struct mx_endpoint *ep, enum omx_req_type type);
 mx_return_t omx_copy_segments(struct mx_endpoint *ep, struct omx_req *r,
 			      mx_segment_t *segs, uint32_t count, const char *fn);
