@@ -250,8 +250,6 @@ static void *omx_progression_thread(void *arg)
 {
 	struct mx_endpoint *ep = arg;
 	struct omx_wait w;
-	uint64_t now, next;
-	int64_t delay;
 
 	pthread_mutex_lock(&ep->lock);
 	while (!ep->thread_stop) {
@@ -260,17 +258,7 @@ static void *omx_progression_thread(void *arg)
 			continue;
 		}
 		omx_progress(ep);
-		now = omx_now_ms();
-		next = omx_next_deadline(ep, now);
-		delay = next ? (int64_t)(next - now) : 1000;
-		if (delay > 1000)
-			delay = 1000;
-		if (delay < 0)
-			delay = 0;
-		memset(&w, 0, sizeof(w));
-		w.exp_cons = ep->exp_cons;
-		w.unexp_cons = ep->unexp_cons;
-		w.timeout_ms = (uint32_t)delay;
+		omx_wait_prepare(ep, omx_now_ms(), 0, &w);
 		pthread_mutex_unlock(&ep->lock);
 		if (ioctl(ep->dev.fd, OMX_CMD_WAIT_EVENT, &w) < 0) {
 			pthread_mutex_lock(&ep->lock);

@@ -306,16 +306,12 @@ uint64_t omx_next_deadline(struct mx_endpoint *ep, uint64_t now)
 	return next;
 }
 
-int omx_sleep(struct mx_endpoint *ep, uint64_t deadline, unsigned int wakeups)
+void omx_wait_prepare(struct mx_endpoint *ep, uint64_t now, uint64_t deadline,
+		      struct omx_wait *w)
 {
-	struct omx_wait w;
-	uint64_t now = omx_now_ms(), next;
+	uint64_t next = omx_next_deadline(ep, now);
 	int64_t delay;
-	int ret = 0;
 
-	if (__atomic_load_n(&ep->wakeups, __ATOMIC_ACQUIRE) != wakeups)
-		return 1;
-	next = omx_next_deadline(ep, now);
 	if (deadline && (!next || deadline < next))
 		next = deadline;
 	/* bounded, so that a wakeup eaten by another sleeper costs little */
@@ -324,10 +320,21 @@ int omx_sleep(struct mx_endpoint *ep, uint64_t deadline, unsigned int wakeups)
 		delay = 1000;
 	if (delay < 0)
 		delay = 0;
-	memset(&w, 0, sizeof(w));
-	w.exp_cons = ep->exp_cons;
-	w.unexp_cons = ep->unexp_cons;
-	w.timeout_ms = (uint32_t)delay;
+	memset(w, 0, sizeof(*w));
+	w->exp_cons = ep->exp_cons;
+	w->unexp_cons = ep->unexp_cons;
+	w->timeout_ms = (uint32_t)delay;
+}
+
+int omx_sleep(struct mx_endpoint *ep, uint64_t deadline, unsigned int wakeups)
+{
+	struct omx_wait w;
+	uint64_t now = omx_now_ms();
+	int ret = 0;
+
+	if (__atomic_load_n(&ep->wakeups, __ATOMIC_ACQUIRE) != wakeups)
+		return 1;
+	omx_wait_prepare(ep, now, deadline, &w);
 	ep->waiters++;
 	pthread_mutex_unlock(&ep->lock);
 	/* wakeups are told by the counter: the status may be another thread's */

@@ -324,6 +324,13 @@ struct omx_req *omx_req_alloc(struct mx_endpoint *ep, enum omx_req_type type);
 mx_return_t omx_copy_segments(struct mx_endpoint *ep, struct omx_req *r,
 			      mx_segment_t *segs, uint32_t count, const char *fn);
 /*
+ * Locked.  Fills @w to wait for the next event past what the library has
+ * consumed, until the next timer of the endpoint or @deadline (0: none),
+ * at most a second.
+ */
+void omx_wait_prepare(struct mx_endpoint *ep, uint64_t now, uint64_t deadline,
+		      struct omx_wait *w);
+/*
  * Sleeps in the driver until an event, a timer of the endpoint, @deadline
  * (0: none) or mx_wakeup() (@wakeups: the count seen before deciding to
  * wait).  Called and returns with the endpoint lock held.  Returns 1 on a
