@@ -31,9 +31,11 @@ static void usage(FILE *out)
 		"Session ids are shown to CAP_NET_ADMIN only.\n");
 }
 
+/* omx_tool_board_fn: @arg points to the -a flag */
 static int show_board(struct omx_lib_dev *dev, const struct omx_board_info *info,
-		      int all)
+		      void *arg)
 {
+	int all = *(const int *)arg;
 	struct omx_endpoint_slot slot;
 	__u32 i;
 
@@ -77,20 +79,16 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	__u32 board, only = 0, count, found = 0;
 	struct omx_board_info info;
-	enum omx_lib_status st;
 	struct omx_lib_dev dev;
-	int one = 0, all = 0, c;
+	int one = 0, all = 0, c, ret;
+	__u32 only = 0;
 
 	while ((c = getopt_long(argc, argv, "b:ah", options, NULL)) != -1) {
 		switch (c) {
 		case 'b':
-			if (omx_tool_parse_board(optarg, &only)) {
-				fprintf(stderr, "%s: invalid board \"%s\": boards are 0 to %u\n",
-					me, optarg, OMX_MAX_BOARDS - 1);
+			if (omx_tool_board_arg(me, optarg, &only))
 				return 2;
-			}
 			one = 1;
 			break;
 		case 'a':
@@ -109,45 +107,20 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	if (omx_lib_open(&dev, OMX_DEVICE_PATH) != OMX_LIB_SUCCESS) {
-		fprintf(stderr, "%s\n", omx_lib_errmsg(&dev));
+	if (omx_tool_open(&dev))
 		return 1;
-	}
 
 	if (one) {
-		st = omx_lib_get_board_info(&dev, only, &info);
-		if (st == OMX_LIB_NO_SUCH_BOARD) {
-			omx_tool_perror(me, "board", ENODEV, only);
-			goto out_fail;
-		}
-		if (st != OMX_LIB_SUCCESS)
-			goto fail;
-		if (show_board(&dev, &info, all))
-			goto out_fail;
+		ret = omx_tool_board_info(&dev, me, only, &info) ||
+		      show_board(&dev, &info, &all);
 		omx_lib_close(&dev);
-		return 0;
+		return ret ? 1 : 0;
 	}
 
-	if (omx_lib_get_board_count(&dev, &count) != OMX_LIB_SUCCESS)
-		goto fail;
-	for (board = 0; board < OMX_MAX_BOARDS && found < count; board++) {
-		st = omx_lib_get_board_info(&dev, board, &info);
-		if (st == OMX_LIB_NO_SUCH_BOARD)
-			continue;
-		if (st != OMX_LIB_SUCCESS)
-			goto fail;
-		if (show_board(&dev, &info, all))
-			goto out_fail;
-		found++;
-	}
-	if (!found)
-		printf("warning: no board attached: attach one with 'echo IFNAME > /sys/module/omx/parameters/ifnames'\n");
+	/* how many boards, or -1 */
+	ret = omx_tool_for_each_board(&dev, show_board, &all);
+	if (!ret)
+		omx_tool_warn_no_board();
 	omx_lib_close(&dev);
-	return 0;
-
-fail:
-	fprintf(stderr, "%s\n", omx_lib_errmsg(&dev));
-out_fail:
-	omx_lib_close(&dev);
-	return 1;
+	return ret < 0 ? 1 : 0;
 }

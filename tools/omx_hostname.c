@@ -79,6 +79,13 @@ static int do_board(struct omx_lib_dev *dev, const struct omx_board_info *info,
 	return set_one(dev, info, name);
 }
 
+/* omx_tool_board_fn: @arg points to the base name, NULL to show */
+static int do_each_board(struct omx_lib_dev *dev,
+			 const struct omx_board_info *info, void *arg)
+{
+	return do_board(dev, info, *(const char **)arg, 0);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -87,11 +94,10 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	__u32 board, only = 0, count, found = 0;
 	struct omx_board_info info;
-	enum omx_lib_status st;
 	struct omx_lib_dev dev;
-	int one = 0, reset = 0, c;
+	int one = 0, reset = 0, c, ret;
+	__u32 only = 0;
 	const char *base = NULL;
 	struct utsname uts;
 	char check[OMX_HOSTNAMELEN_MAX + 16];
@@ -99,11 +105,8 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "b:rh", options, NULL)) != -1) {
 		switch (c) {
 		case 'b':
-			if (omx_tool_parse_board(optarg, &only)) {
-				fprintf(stderr, "%s: invalid board \"%s\": boards are 0 to %u\n",
-					me, optarg, OMX_MAX_BOARDS - 1);
+			if (omx_tool_board_arg(me, optarg, &only))
 				return 2;
-			}
 			one = 1;
 			break;
 		case 'r':
@@ -140,48 +143,21 @@ int main(int argc, char **argv)
 		}
 	}
 
-	if (omx_lib_open(&dev, OMX_DEVICE_PATH) != OMX_LIB_SUCCESS) {
-		fprintf(stderr, "%s\n", omx_lib_errmsg(&dev));
+	if (omx_tool_open(&dev))
 		return 1;
-	}
 
 	if (one) {
-		st = omx_lib_get_board_info(&dev, only, &info);
-		if (st == OMX_LIB_NO_SUCH_BOARD) {
-			omx_tool_perror(me, "board", ENODEV, only);
-			goto out_fail;
-		}
-		if (st != OMX_LIB_SUCCESS)
-			goto fail;
-		if (do_board(&dev, &info, base, !reset))
-			goto out_fail;
+		ret = omx_tool_board_info(&dev, me, only, &info) ||
+		      do_board(&dev, &info, base, !reset);
 		omx_lib_close(&dev);
-		return 0;
+		return ret ? 1 : 0;
 	}
 
-	if (omx_lib_get_board_count(&dev, &count) != OMX_LIB_SUCCESS)
-		goto fail;
-	for (board = 0; board < OMX_MAX_BOARDS && found < count; board++) {
-		st = omx_lib_get_board_info(&dev, board, &info);
-		if (st == OMX_LIB_NO_SUCH_BOARD)
-			continue;
-		if (st != OMX_LIB_SUCCESS)
-			goto fail;
-		if (do_board(&dev, &info, base, 0))
-			goto out_fail;
-		found++;
-	}
-	if (!found) {
-		fprintf(stderr, "%s: no board attached: attach one with 'echo IFNAME > /sys/module/omx/parameters/ifnames'\n",
+	/* how many boards, or -1 */
+	ret = omx_tool_for_each_board(&dev, do_each_board, &base);
+	if (!ret)
+		fprintf(stderr, "%s: no board attached: " OMX_TOOL_ATTACH_HINT "\n",
 			me);
-		goto out_fail;
-	}
 	omx_lib_close(&dev);
-	return 0;
-
-fail:
-	fprintf(stderr, "%s\n", omx_lib_errmsg(&dev));
-out_fail:
-	omx_lib_close(&dev);
-	return 1;
+	return ret > 0 ? 0 : 1;
 }

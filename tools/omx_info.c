@@ -30,6 +30,7 @@
 #include <time.h>
 
 #include "omx_lib.h"
+#include "omx_tool.h"
 #include "omx_wire.h"
 
 /* MODULE_VERSION of the loaded module */
@@ -91,8 +92,10 @@ static int print_board_counters(struct omx_lib_dev *dev, __u32 board)
 	unsigned long long dropped = 0;
 	unsigned int i, n;
 
-	if (omx_lib_get_counters(dev, board, &c) != OMX_LIB_SUCCESS)
+	if (omx_lib_get_counters(dev, board, &c) != OMX_LIB_SUCCESS) {
+		fprintf(stderr, "%s\n", omx_lib_errmsg(dev));
 		return -1;
+	}
 	n = c.count < OMX_COUNTER_NR ? c.count : OMX_COUNTER_NR;
 	for (i = 0; i < n; i++)
 		if (!strncmp(omx_lib_counter_name(i), "rx_drop_", 8))
@@ -102,6 +105,14 @@ static int print_board_counters(struct omx_lib_dev *dev, __u32 board)
 	       (unsigned long long)c.values[OMX_COUNTER_TX_FRAMES], dropped,
 	       (unsigned long long)c.values[OMX_COUNTER_TX_ERRORS]);
 	return 0;
+}
+
+/* omx_tool_board_fn: @arg points to the -v flag */
+static int show_board(struct omx_lib_dev *dev, const struct omx_board_info *info,
+		      void *arg)
+{
+	print_board(info, *(const int *)arg);
+	return print_board_counters(dev, info->board_index);
 }
 
 static void read_version(char *buf, size_t size)
@@ -216,40 +227,47 @@ static void sleep_ms(long ms)
 }
 
 /*
- * Broadcast a query on every board that can send, then wait until every
- * peer has a hostname and the table has been still for a while, at most
- * @wait_ms.  A down board gets a warning, not an error.
+ * omx_tool_board_fn: broadcast a query if the board can send.  A down
+ * board gets a warning, not an error.
+ */
+static int discover_board(struct omx_lib_dev *dev,
+			  const struct omx_board_info *info, void *arg)
+{
+	enum omx_lib_status st;
+
+	(void)arg;
+	st = omx_lib_discover_peers(dev, info->board_index);
+	if (st == OMX_LIB_BOARD_DOWN || st == OMX_LIB_NO_SUCH_BOARD) {
+		fprintf(stderr, "omx_info: no discovery on board %u (%s): %s\n",
+			info->board_index, info->ifname, omx_lib_errmsg(dev));
+	} else if (st != OMX_LIB_SUCCESS) {
+		fprintf(stderr, "%s\n", omx_lib_errmsg(dev));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Query from every board, then wait until every peer has a hostname and
+ * the table has been still for a while, at most @wait_ms.  -1 once the
+ * driver's reason is on stderr.
  */
 static int discover(struct omx_lib_dev *dev, long wait_ms)
 {
 	const long step = 100, still_ms = 500;
-	__u32 count, found = 0, board, n, named, last_n = 0, last_named = 0;
-	struct omx_board_info info;
-	enum omx_lib_status st;
+	__u32 n, named, last_n = 0, last_named = 0;
 	long waited = 0, still = 0;
 
-	if (omx_lib_get_board_count(dev, &count) != OMX_LIB_SUCCESS)
+	if (omx_tool_for_each_board(dev, discover_board, NULL) < 0)
 		return -1;
-	for (board = 0; board < OMX_MAX_BOARDS && found < count; board++) {
-		st = omx_lib_get_board_info(dev, board, &info);
-		if (st == OMX_LIB_NO_SUCH_BOARD)
-			continue;
-		if (st != OMX_LIB_SUCCESS)
-			return -1;
-		found++;
-		st = omx_lib_discover_peers(dev, board);
-		if (st == OMX_LIB_BOARD_DOWN || st == OMX_LIB_NO_SUCH_BOARD)
-			fprintf(stderr, "omx_info: no discovery on board %u (%s): %s\n",
-				board, info.ifname, omx_lib_errmsg(dev));
-		else if (st != OMX_LIB_SUCCESS)
-			return -1;
-	}
 
 	while (waited < wait_ms) {
 		sleep_ms(step);
 		waited += step;
-		if (count_peers(dev, &n, &named))
+		if (count_peers(dev, &n, &named)) {
+			fprintf(stderr, "%s\n", omx_lib_errmsg(dev));
 			return -1;
+		}
 		if (n == last_n && named == last_named)
 			still += step;
 		else
@@ -271,11 +289,9 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct omx_board_info info;
 	enum omx_lib_status st;
 	struct omx_lib_dev dev;
-	__u32 count, found = 0, board;
-	int verbose = 0, do_discover = 0, c;
+	int verbose = 0, do_discover = 0, c, found;
 	long wait_ms = 2000;
 	double wait_s;
 	char *end;
@@ -325,26 +341,13 @@ int main(int argc, char **argv)
 	if (print_driver(&dev))
 		goto out_fail;
 	if (do_discover && discover(&dev, wait_ms))
-		goto fail;
+		goto out_fail;
 
-	st = omx_lib_get_board_count(&dev, &count);
-	if (st != OMX_LIB_SUCCESS)
-		goto fail;
-
-	/* board indexes are stable, so the attached ones may be sparse */
-	for (board = 0; board < OMX_MAX_BOARDS && found < count; board++) {
-		st = omx_lib_get_board_info(&dev, board, &info);
-		if (st == OMX_LIB_NO_SUCH_BOARD)
-			continue;
-		if (st != OMX_LIB_SUCCESS)
-			goto fail;
-		print_board(&info, verbose);
-		if (print_board_counters(&dev, board))
-			goto fail;
-		found++;
-	}
+	found = omx_tool_for_each_board(&dev, show_board, &verbose);
+	if (found < 0)
+		goto out_fail;
 	if (!found)
-		printf("warning: no board attached: attach one with 'echo IFNAME > /sys/module/omx/parameters/ifnames'\n");
+		omx_tool_warn_no_board();
 	if (print_peers(&dev, verbose))
 		goto fail;
 

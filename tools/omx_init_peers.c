@@ -231,11 +231,8 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "b:cnh", options, NULL)) != -1) {
 		switch (c) {
 		case 'b':
-			if (omx_tool_parse_board(optarg, &board)) {
-				fprintf(stderr, "%s: invalid board \"%s\": boards are 0 to %u\n",
-					me, optarg, OMX_MAX_BOARDS - 1);
+			if (omx_tool_board_arg(me, optarg, &board))
 				return 2;
-			}
 			break;
 		case 'c':
 			clear = 1;
@@ -276,10 +273,8 @@ int main(int argc, char **argv)
 		}
 	}
 
-	if (omx_lib_open(&dev, OMX_DEVICE_PATH) != OMX_LIB_SUCCESS) {
-		fprintf(stderr, "%s\n", omx_lib_errmsg(&dev));
+	if (omx_tool_open(&dev))
 		goto out;
-	}
 
 	if (!file.name) {
 		if (ioctl(dev.fd, OMX_CMD_CLEAR_PEERS, &all) < 0) {
