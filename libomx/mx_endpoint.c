@@ -242,14 +242,39 @@ fail_dev:
 }
 
 /*
+ * While the application itself called into the library this recently,
+ * it progresses the endpoint and the thread stays off the events.
+ */
+#define OMX_APP_ACTIVE_MS	10
+
+/* Sleeps on the endpoint's condition until @ms from now (lock held). */
+static void omx_thread_nap(struct mx_endpoint *ep, uint64_t ms)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += (time_t)(ms / 1000);
+	ts.tv_nsec += (long)(ms % 1000) * 1000000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	pthread_cond_timedwait(&ep->cond, &ep->lock, &ts);
+}
+
+/*
  * The progression thread keeps acks and retransmissions going while the
  * application computes: it sleeps in the driver until an event or the
- * endpoint's next timer, and progresses under the endpoint lock.
+ * endpoint's next timer, and progresses under the endpoint lock.  While
+ * the application polls (mx_test, mx_ipeek, ...) the thread only naps: if
+ * it also woke on every event it would take the lock and the events
+ * from the polling thread, a context switch or two per message.
  */
 static void *omx_progression_thread(void *arg)
 {
 	struct mx_endpoint *ep = arg;
 	struct omx_wait w;
+	uint64_t now, idle;
 
 	pthread_mutex_lock(&ep->lock);
 	while (!ep->thread_stop) {
@@ -257,7 +282,15 @@ static void *omx_progression_thread(void *arg)
 			pthread_cond_wait(&ep->cond, &ep->lock);
 			continue;
 		}
+		now = omx_now_ms();
+		idle = now - ep->app_progress_ms;
+		if (ep->app_progress_ms && idle < OMX_APP_ACTIVE_MS) {
+			omx_thread_nap(ep, OMX_APP_ACTIVE_MS - idle);
+			continue;
+		}
+		ep->in_thread = true;
 		omx_progress(ep);
+		ep->in_thread = false;
 		omx_wait_prepare(ep, omx_now_ms(), 0, &w);
 		pthread_mutex_unlock(&ep->lock);
 		if (ioctl(ep->dev.fd, OMX_CMD_WAIT_EVENT, &w) < 0) {
@@ -269,16 +302,8 @@ static void *omx_progression_thread(void *arg)
 		pthread_mutex_lock(&ep->lock);
 		if (w.status == OMX_WAIT_WAKEUP && ep->waiters) {
 			/* the wakeup was meant for an application waiter */
-			struct timespec ts;
-
 			ioctl(ep->dev.fd, OMX_CMD_WAKEUP);
-			clock_gettime(CLOCK_REALTIME, &ts);
-			ts.tv_nsec += 20 * 1000000;
-			if (ts.tv_nsec >= 1000000000) {
-				ts.tv_sec++;
-				ts.tv_nsec -= 1000000000;
-			}
-			pthread_cond_timedwait(&ep->cond, &ep->lock, &ts);
+			omx_thread_nap(ep, 20);
 		}
 	}
 	pthread_mutex_unlock(&ep->lock);

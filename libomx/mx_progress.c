@@ -236,6 +236,8 @@ void omx_progress(struct mx_endpoint *ep)
 	if (ep->dead || !ep->map || ep->progressing)
 		return;
 	ep->progressing = true;
+	if (!ep->in_thread)
+		ep->app_progress_ms = omx_now_ms();
 	omx_consume(ep, ep->exp_ring, OMX_EXP_EVENTS, &ep->ctrl->exp_prod, &ep->ctrl->exp_cons,
 		    &ep->exp_cons, false);
 	omx_consume(ep, ep->unexp_ring, OMX_UNEXP_EVENTS, &ep->ctrl->unexp_prod,

@@ -242,6 +242,8 @@ struct mx_endpoint {
 	pthread_t thread;
 	bool thread_running;
 	bool thread_stop;
+	bool in_thread;			/* the thread is the one progressing */
+	uint64_t app_progress_ms;	/* last progress made by an API call */
 	int progression_disabled;
 	pthread_cond_t cond;
 	/* mx_wakeup: counts calls so that a waiter never misses one */
