@@ -7,6 +7,7 @@
  * byte order, and never depends on memcpy/memset being available.
  */
 #include "omx_wire_codec.h"
+#include "omx_steer.h"
 
 /* Frame offset of a body field. */
 #define FOFF(body, field)	OMX_WIRE_FOFF(omx_wire_##body, field)
@@ -746,14 +747,15 @@ size_t omx_wire_encode(const struct omx_pkt *pkt, void *buf, size_t size)
 int omx_wire_dst_endpoint(const void *frame, size_t len)
 {
 	const __u8 *f = frame;
-	const struct omx_wire_type_ops *ops;
+	int off;
 
 	if (len < OMX_RAW_HLEN || get16(f + offsetof(struct omx_wire_head, ethertype)) != OMX_ETH_P)
 		return -1;
-	ops = type_ops(f[OMX_PTYPE_OFFSET]);
-	if (!ops || ops->info.dst_offset < 0 || len <= (size_t)ops->info.dst_offset)
+	/* where the endpoint is: the steering header's word, for everybody */
+	off = omx_steer_dst_offset(f[OMX_PTYPE_OFFSET]);
+	if (off < 0 || len <= (size_t)off)
 		return -1;
-	return f[ops->info.dst_offset];
+	return f[off];
 }
 
 enum omx_wire_verdict omx_wire_medium_frag_offset(const struct omx_pkt_medium *medium,

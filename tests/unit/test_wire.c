@@ -12,6 +12,7 @@
 
 #include "omx_test.h"
 #include "omx_wire_codec.h"
+#include "omx_steer.h"
 
 #define FRAME_MAX	(OMX_MTU_MAX + 256)
 
@@ -865,6 +866,57 @@ static void test_pull_blocks(void)
 	CHECK_EQ(omx_wire_pull_block_replies(&p, 1), 0);
 }
 
+/*
+ * The steering hash of common/omx_steer.h: the same endpoint byte as the
+ * codec for every type, queue E % N for every frame, and queue 0 (never
+ * out of range) for frames too short to carry the byte.
+ */
+static void test_steer_queue(void)
+{
+	static uint8_t frame[FRAME_MAX];
+	unsigned int i, t, nr, e;
+	size_t len, k;
+
+	for (t = 0; t < 256; t++) {
+		const struct omx_wire_type_info *info = omx_wire_type(t);
+
+		check_context("steer offset of type %u", t);
+		CHECK_EQ(omx_steer_dst_offset(t), info ? info->dst_offset : -1);
+	}
+	for (i = 0; i < nsamples; i++) {
+		const struct sample *s = &samples[i];
+		int want, off;
+
+		len = golden(s, frame);
+		want = omx_wire_dst_endpoint(frame, len);
+		off = omx_steer_dst_offset(s->pkt.type);
+		check_context("steer %s", s->label);
+		CHECK_EQ(omx_steer_queue(7, 0), 0);
+		CHECK_EQ(omx_steer_frame_queue(frame, len, 0), 0);
+		for (nr = 1; nr <= 16; nr++) {
+			CHECK_EQ(omx_steer_frame_queue(frame, len, nr),
+				 want >= 0 ? (unsigned int)want % nr : 0);
+			for (k = 0; k < len; k++) {
+				__u32 q = omx_steer_frame_queue(frame, k, nr);
+
+				CHECK(q < nr);
+				if (off < 0 || k <= (size_t)off)
+					CHECK_EQ(q, 0);
+			}
+		}
+		if (off < 0)
+			continue;
+		for (e = 0; e < 256; e++) {
+			frame[off] = e;
+			for (nr = 1; nr <= 8; nr++)
+				CHECK_EQ(omx_steer_frame_queue(frame, len, nr), e % nr);
+		}
+		frame[12] = 0x08;
+		frame[13] = 0x00;
+		CHECK_EQ(omx_steer_frame_queue(frame, len, 4), 0);
+	}
+}
+
 int main(void)
 {
 	build_samples();
@@ -875,6 +927,7 @@ int main(void)
 	test_trailing();
 	test_malformed();
 	test_dst_endpoint();
+	test_steer_queue();
 	test_seqnums();
 	test_medium_offsets();
 	test_pull_blocks();
