@@ -7,7 +7,7 @@ $(error config.mk missing: run ./configure first (scripts/install-deps installs 
 endif
 include config.mk
 
-USER_DIRS := libomx tools tests/driver tests/unit bench
+USER_DIRS := libomx tools tests/driver tests/unit bench firmware-patch/vnic
 # directories being written: built once they have a Makefile
 USER_DIRS += $(patsubst %/Makefile,%,$(wildcard examples/Makefile tests/mx/Makefile))
 CHECKPATCH_DIR := $(CURDIR)/.cache/checkpatch
