@@ -23,10 +23,17 @@
  * peers last heard through it: the table only lists hosts that omx can
  * reach now.  OMX_CMD_SET_PEERS loads a static table all or nothing.
  *
- * Locking: omx_peers_lock (BH-safe spinlock, taken from the receive
- * softirq) protects the table, the hash, the counts and every peer field.
- * Entries are also published with RCU and freed after a grace period, so
- * that the send path looks a peer's MAC up by index without the lock.
+ * Locking: omx_peers_lock (BH-safe spinlock) protects the table, the
+ * hash, the counts and every change of a peer field.  Entries are also
+ * published with RCU and freed after a grace period, so that the send
+ * path (by index) and the receive path (by the index the frame carries,
+ * else by MAC in the hash) find peers without the lock: the receive path
+ * of one queue shares no lock with the others (docs/multiqueue.md).  It
+ * only takes the lock to add a peer, and only once the frame has proven
+ * itself (it reached an open endpoint with the right session, or is a
+ * CONNECT to an open endpoint, or HOST_QUERY/HOST_REPLY discovery), so a
+ * flood of forged frames from random MACs cannot fill the table.  The
+ * MAC and index of an entry never change while it is published.
  * No frame is ever sent with the lock held.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -576,6 +583,52 @@ int omx_peer_resolve(u32 index, u8 *mac, u16 *reverse)
 	}
 	rcu_read_unlock();
 	return ret;
+}
+
+/* Under RCU: the peer @mac, trying the index the sender gave first. */
+static struct omx_peer *omx_peer_find_rcu(u16 hint, const u8 *mac)
+{
+	struct omx_peer *peer;
+
+	if (hint < omx_peers_max) {
+		peer = rcu_dereference(omx_peer_table[array_index_nospec(hint, omx_peers_max)]);
+		if (peer && ether_addr_equal(peer->mac, mac))
+			return peer;
+	}
+	hash_for_each_possible_rcu(omx_peer_hash, peer, hash_node,
+				   ether_addr_to_u64(mac))
+		if (ether_addr_equal(peer->mac, mac))
+			return peer;
+	return NULL;
+}
+
+int omx_peer_lookup_rcu(u32 board, u16 hint, const u8 *mac, u16 reverse,
+			u16 *reverse_out)
+{
+	struct omx_peer *peer;
+	int index = -ENOENT;
+	bool stale = false;
+	u16 known = OMX_PEER_INDEX_UNKNOWN;
+
+	rcu_read_lock();
+	peer = omx_peer_find_rcu(hint, mac);
+	if (peer) {
+		index = peer->index;
+		known = READ_ONCE(peer->reverse_index);
+		stale = READ_ONCE(peer->board) != board ||
+			(reverse != OMX_PEER_INDEX_UNKNOWN && reverse != known);
+	}
+	rcu_read_unlock();
+
+	/* rare: the peer moved to another board or renumbered us */
+	if (stale) {
+		index = omx_peer_learn_index(board, mac, reverse);
+		if (index >= 0 && reverse != OMX_PEER_INDEX_UNKNOWN)
+			known = reverse;
+	}
+	if (reverse_out)
+		*reverse_out = known;
+	return index;
 }
 
 int omx_peer_learn_index(u32 board, const u8 *mac, u16 reverse)

@@ -51,6 +51,23 @@ void omx_peers_forget_board(u32 board);
  */
 int omx_peer_resolve(u32 index, u8 *mac, u16 *reverse);
 
+/**
+ * omx_peer_lookup_rcu() - find the sender of a received frame without locks
+ * @board: the board the frame came in on
+ * @hint: the frame head's peer_index: where the sender believes we keep it
+ * @mac: the frame's source MAC address
+ * @reverse: our index in the sender's table if the frame says so, else
+ *	OMX_PEER_INDEX_UNKNOWN; recorded if it changed
+ * @reverse_out: if not NULL, set to the peer's reverse index as now known
+ *
+ * Never adds a peer: the caller calls omx_peer_learn_index() once the frame
+ * is validated.  Softirq or process context.
+ *
+ * Return: the peer's index, or -ENOENT if @mac is not in the table.
+ */
+int omx_peer_lookup_rcu(u32 board, u16 hint, const u8 *mac, u16 reverse,
+			u16 *reverse_out);
+
 /*
  * Index of the peer @mac heard on @board, added if new (-ENOSPC when the
  * table is full); @reverse, unless OMX_PEER_INDEX_UNKNOWN, is recorded as

@@ -150,15 +150,12 @@ enum omx_counter_index omx_pull_reply_recv_pull(struct omx_iface *iface,
 	struct omx_region *region = NULL;
 	struct omx_endpoint *ep;
 	enum omx_nack_type why;
-	u8 mac[ETH_ALEN];
-	u16 reverse;
+	u16 reverse = OMX_PEER_INDEX_UNKNOWN;
 	int peer;
 
-	peer = omx_peer_learn_index(iface->index, pkt->src_mac, OMX_PEER_INDEX_UNKNOWN);
-	if (peer < 0)
-		return OMX_COUNTER_RX_DROP_BAD_HEADER;
-	if (omx_peer_resolve(peer, mac, &reverse))
-		reverse = OMX_PEER_INDEX_UNKNOWN;
+	/* no lock; an unknown sender is learned once its session proved right */
+	peer = omx_peer_lookup_rcu(iface->index, pkt->peer_index, pkt->src_mac,
+				   OMX_PEER_INDEX_UNKNOWN, &reverse);
 
 	ep = omx_endpoint_get_rcu(iface, p->dst_endpoint, &why);
 	if (!ep) {
@@ -170,6 +167,12 @@ enum omx_counter_index omx_pull_reply_recv_pull(struct omx_iface *iface,
 		omx_endpoint_put(ep);
 		omx_pull_reply_nack(iface, pkt, reverse, OMX_NACK_TYPE_BAD_SESSION);
 		return OMX_COUNTER_RX_DROP_BAD_SESSION;
+	}
+	if (peer < 0 &&
+	    omx_peer_learn_index(iface->index, pkt->src_mac, OMX_PEER_INDEX_UNKNOWN) < 0) {
+		/* peer table full: counted in its "refused" too */
+		omx_endpoint_put(ep);
+		return OMX_COUNTER_RX_DROP_BAD_HEADER;
 	}
 	if (p->pulled_rdma_id < OMX_REGIONS_MAX)
 		region = omx_region_get(ep, p->pulled_rdma_id, p->pulled_rdma_seqnum);

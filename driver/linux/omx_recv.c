@@ -83,17 +83,14 @@ struct omx_recv_dest {
 	u16 reverse;		/* our index at the sender, if the frame says */
 };
 
+/* @reverse: our index in the sender's table, OMX_PEER_INDEX_UNKNOWN if unknown */
 static void omx_recv_nack(struct omx_iface *iface, const struct sk_buff *skb,
 			  const struct omx_pkt *pkt,
-			  const struct omx_recv_dest *dest, u16 peer,
+			  const struct omx_recv_dest *dest, u16 reverse,
 			  enum omx_nack_type nack_type)
 {
 	struct omx_pkt nack = { .type = OMX_PKT_TYPE_NACK_LIB };
-	u8 mac[ETH_ALEN];
-	u16 reverse;
 
-	if (omx_peer_resolve(peer, mac, &reverse))
-		reverse = OMX_PEER_INDEX_UNKNOWN;
 	ether_addr_copy(nack.dst_mac, pkt->src_mac);
 	nack.peer_index = reverse;
 	nack.nack_lib.peer_index = reverse;
@@ -107,9 +104,11 @@ static void omx_recv_nack(struct omx_iface *iface, const struct sk_buff *skb,
 }
 
 /*
- * Find the sender in the peer table (so that the event names it), find
- * the endpoint, check it, append @evt (and @len payload bytes if
- * @payload) to its @ring.
+ * Find the endpoint, check it, find the sender in the peer table (so that
+ * the event names it), append @evt (and @len payload bytes if @payload)
+ * to its @ring.  The peer is looked up without a lock; an unknown sender
+ * is only added once the frame proved itself: it reached an open
+ * endpoint with the right session (or is a CONNECT, which has none).
  */
 static enum omx_counter_index omx_recv_deliver(struct omx_iface *iface,
 					       const struct sk_buff *skb,
@@ -120,19 +119,18 @@ static enum omx_counter_index omx_recv_deliver(struct omx_iface *iface,
 					       bool payload, unsigned int len,
 					       enum omx_counter_index counter)
 {
+	u16 reverse = OMX_PEER_INDEX_UNKNOWN;
 	struct omx_endpoint *ep;
 	u32 slot;
 	int peer, ret;
 
-	peer = omx_peer_learn_index(iface->index, pkt->src_mac, dest->reverse);
-	if (peer < 0)
-		/* peer table full: counted in its "refused" too */
-		return OMX_COUNTER_RX_DROP_BAD_HEADER;
+	peer = omx_peer_lookup_rcu(iface->index, pkt->peer_index, pkt->src_mac,
+				   dest->reverse, &reverse);
 
 	if (dest->dst_endpoint >= iface->endpoint_max) {
 		if (!dest->nackable)
 			return OMX_COUNTER_RX_DROP_UNEXPECTED;
-		omx_recv_nack(iface, skb, pkt, dest, peer, OMX_NACK_TYPE_BAD_ENDPT);
+		omx_recv_nack(iface, skb, pkt, dest, reverse, OMX_NACK_TYPE_BAD_ENDPT);
 		return OMX_COUNTER_RX_DROP_UNKNOWN_ENDPOINT;
 	}
 	slot = array_index_nospec(dest->dst_endpoint, iface->endpoint_max);
@@ -140,14 +138,23 @@ static enum omx_counter_index omx_recv_deliver(struct omx_iface *iface,
 	if (!ep || omx_endpoint_is_dead(ep) || !kref_get_unless_zero(&ep->kref)) {
 		if (!dest->nackable)
 			return OMX_COUNTER_RX_DROP_UNEXPECTED;
-		omx_recv_nack(iface, skb, pkt, dest, peer, OMX_NACK_TYPE_ENDPT_CLOSED);
+		omx_recv_nack(iface, skb, pkt, dest, reverse, OMX_NACK_TYPE_ENDPT_CLOSED);
 		return OMX_COUNTER_RX_DROP_ENDPOINT_CLOSED;
 	}
 	if (dest->has_session && dest->session != ep->session_id) {
 		omx_endpoint_put(ep);
 		if (dest->nackable)
-			omx_recv_nack(iface, skb, pkt, dest, peer, OMX_NACK_TYPE_BAD_SESSION);
+			omx_recv_nack(iface, skb, pkt, dest, reverse, OMX_NACK_TYPE_BAD_SESSION);
 		return OMX_COUNTER_RX_DROP_BAD_SESSION;
+	}
+
+	if (peer < 0) {
+		peer = omx_peer_learn_index(iface->index, pkt->src_mac, dest->reverse);
+		if (peer < 0) {
+			/* peer table full: counted in its "refused" too */
+			omx_endpoint_put(ep);
+			return OMX_COUNTER_RX_DROP_BAD_HEADER;
+		}
 	}
 
 	evt->peer_index = peer;
