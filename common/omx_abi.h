@@ -28,7 +28,7 @@
 #define OMX_ABI_ASSERT(cond, msg) static_assert(cond, msg)
 
 /* 0xMMmm: major.minor; any difference between library and driver is refused */
-#define OMX_ABI_VERSION		0x104
+#define OMX_ABI_VERSION		0x105
 
 /* misc devices, created as /dev/omx and /dev/omx-raw */
 #define OMX_DEVICE_NAME		"omx"
@@ -138,6 +138,12 @@ enum omx_counter_index {
 	OMX_COUNTER_SHARED_PULLS		= 54,
 	/* HOST_QUERYs recorded but not answered: over the per-board rate limit */
 	OMX_COUNTER_HOST_QUERY_UNANSWERED	= 55,
+	/*
+	 * wire frames naming an endpoint that arrived, on a multiqueue
+	 * board, on the rx queue the endpoint hash gives / on another one
+	 */
+	OMX_COUNTER_RX_STEER_HASHED		= 56,
+	OMX_COUNTER_RX_STEER_MISPLACED		= 57,
 	OMX_COUNTER_NR
 };
 
@@ -202,6 +208,8 @@ enum omx_counter_index {
 	[OMX_COUNTER_PULL_FAILED]		= "pull_failed",	\
 	[OMX_COUNTER_SHARED_PULLS]		= "shared_pulls",	\
 	[OMX_COUNTER_HOST_QUERY_UNANSWERED]	= "host_query_unanswered", \
+	[OMX_COUNTER_RX_STEER_HASHED]		= "rx_steer_hashed",	\
+	[OMX_COUNTER_RX_STEER_MISPLACED]	= "rx_steer_misplaced",	\
 }
 
 /* room in the ABI for counters added later without changing the layout */
@@ -247,6 +255,22 @@ OMX_ABI_ASSERT(OMX_COUNTER_NR <= OMX_COUNTERS_MAX, "too many omx counters");
  * error: flags lacks OMX_ENDPOINT_SLOT_OPEN.
  */
 #define OMX_CMD_GET_ENDPOINT_SLOT	_IOWR(OMX_IOC_MAGIC, 0x14, struct omx_endpoint_slot)
+/*
+ * in/out: struct omx_board_queues.  The receive queues of board
+ * board_index: each queue's IRQ and the CPUs it is delivered to, read
+ * afresh at each call, and the steering mode in force (docs/multiqueue.md).
+ * Any user.  EINVAL bad index or non-zero pad, ENODEV empty board slot.
+ */
+#define OMX_CMD_GET_BOARD_QUEUES	_IOWR(OMX_IOC_MAGIC, 0x08, struct omx_board_queues)
+/*
+ * in/out: struct omx_endpoint_steering.  Where the frames of endpoint
+ * (board_index, endpoint_index) should be processed (queue, IRQ, CPUs)
+ * and where they were (per-CPU receive counters since the endpoint was
+ * opened).  EINVAL bad indexes or non-zero pad, ENODEV empty board slot,
+ * ENOENT no endpoint open in that slot, EPERM the caller neither has the
+ * opener's effective uid nor CAP_NET_ADMIN.
+ */
+#define OMX_CMD_GET_ENDPOINT_STEERING	_IOWR(OMX_IOC_MAGIC, 0x15, struct omx_endpoint_steering)
 /*
  * in: struct omx_endpoint_open.  Binds this fd (/dev/omx only, ENOTTY on
  * /dev/omx-raw) to one endpoint until close(2).  EINVAL bad board or
@@ -458,6 +482,77 @@ struct omx_endpoint_slot {
 };
 
 OMX_ABI_ASSERT(sizeof(struct omx_endpoint_slot) == 40, "omx_endpoint_slot layout");
+
+/*
+ * Receive steering (docs/multiqueue.md).  The mode says who puts the
+ * frames of an endpoint on the CPU that serves it:
+ */
+enum omx_steer_mode {
+	OMX_STEER_MODE_NONE	= 0,	/* nobody: frames land on any queue */
+	OMX_STEER_MODE_NIC	= 1,	/* the NIC hashes endpoints onto its rx queues */
+	OMX_STEER_MODE_XDP	= 2,	/* omx's XDP program redirects to the endpoint's CPU */
+};
+
+/* why the driver believes the mode it reports (struct omx_board_queues.mode_source) */
+enum omx_steer_source {
+	OMX_STEER_SRC_SINGLE_QUEUE	= 0,	/* none: one rx queue */
+	OMX_STEER_SRC_NO_EVIDENCE	= 1,	/* none: no frame with an endpoint seen yet */
+	OMX_STEER_SRC_MISPLACED		= 2,	/* none: frames arrived off their hashed queue */
+	OMX_STEER_SRC_OBSERVED		= 3,	/* nic: every frame arrived on its hashed queue */
+	OMX_STEER_SRC_MYRI10GE		= 4,	/* nic: myri10ge says its firmware hashes */
+	OMX_STEER_SRC_XDP_PROG		= 5,	/* xdp: omx_xdp_steer is attached */
+};
+
+/* rx queues reported per board; CPUs covered by masks and per-CPU counters */
+#define OMX_QUEUES_MAX		64
+#define OMX_CPUS_MAX		256
+#define OMX_CPUMASK_WORDS	(OMX_CPUS_MAX / 64)
+#define OMX_IRQ_NAMELEN		32
+
+struct omx_queue_info {
+	__s32 irq;			/* -1 when no IRQ could be matched to the queue */
+	__u32 pad;
+	__u64 cpus[OMX_CPUMASK_WORDS];	/* CPUs the IRQ is delivered to (bit N = CPU N) */
+	char irq_name[OMX_IRQ_NAMELEN];	/* the IRQ handler's name, "" if none */
+};
+
+OMX_ABI_ASSERT(sizeof(struct omx_queue_info) == 72, "omx_queue_info layout");
+
+struct omx_board_queues {
+	__u32 board_index;		/* in */
+	__u32 mode;			/* out: enum omx_steer_mode */
+	__u32 mode_source;		/* out: enum omx_steer_source */
+	__u32 nr_queues;		/* out: rx queues in use */
+	__u32 nr_reported;		/* out: entries of queues[] filled */
+	__u32 pad;
+	/*
+	 * out: wire frames that named an endpoint, since the queue count
+	 * last changed or the board's counters were cleared, that arrived
+	 * on queue omx_steer_queue(endpoint, nr_queues) / on another queue
+	 */
+	__u64 hashed_frames;
+	__u64 misplaced_frames;
+	struct omx_queue_info queues[OMX_QUEUES_MAX];
+};
+
+OMX_ABI_ASSERT(sizeof(struct omx_board_queues) == 40 + 72 * OMX_QUEUES_MAX,
+	       "omx_board_queues layout");
+
+struct omx_endpoint_steering {
+	__u32 board_index;		/* in */
+	__u32 endpoint_index;		/* in */
+	__u32 mode;			/* out: enum omx_steer_mode of the board */
+	__u32 queue;			/* out: rx queue (nic) or CPU slot (xdp) serving it */
+	__s32 irq;			/* out: that queue's IRQ, -1 if none or unknown */
+	__u32 nr_cpus;			/* out: entries of the per-CPU arrays that are CPUs */
+	__u64 cpus[OMX_CPUMASK_WORDS];	/* out: CPUs that should process its frames */
+	/* out: wire frames (and their bytes) of this endpoint processed on each CPU */
+	__u64 rx_frames[OMX_CPUS_MAX];
+	__u64 rx_bytes[OMX_CPUS_MAX];
+};
+
+OMX_ABI_ASSERT(sizeof(struct omx_endpoint_steering) == 56 + 16 * OMX_CPUS_MAX,
+	       "omx_endpoint_steering layout");
 
 /*
  * The peer table: hosts (board MAC addresses) heard on attached boards.

@@ -28,6 +28,7 @@
 #include "omx_pull.h"
 #include "omx_region.h"
 #include "omx_send.h"
+#include "omx_steering.h"
 #include "omx_wire.h"
 
 enum omx_abi_state {
@@ -441,6 +442,48 @@ static int omx_cmd_get_endpoint_slot(struct omx_file *file, void __user *arg)
 	return 0;
 }
 
+static int omx_cmd_get_board_queues(struct omx_file *file, void __user *arg)
+{
+	struct omx_board_queues *q;
+	int ret;
+
+	/* 4.6 KiB: not on the stack */
+	q = kmalloc(sizeof(*q), GFP_KERNEL);
+	if (!q)
+		return -ENOMEM;
+	ret = -EFAULT;
+	if (copy_from_user(q, arg, offsetofend(struct omx_board_queues, pad)))
+		goto out;
+	ret = omx_steering_get_board_queues(q);
+	if (!ret && copy_to_user(arg, q, sizeof(*q)))
+		ret = -EFAULT;
+out:
+	kfree(q);
+	return ret;
+}
+
+static int omx_cmd_get_endpoint_steering(struct omx_file *file, void __user *arg)
+{
+	struct omx_endpoint_steering __user *ust = arg;
+	struct omx_endpoint_steering *st;
+	int ret;
+
+	/* 4 KiB: not on the stack */
+	st = kzalloc(sizeof(*st), GFP_KERNEL);
+	if (!st)
+		return -ENOMEM;
+	ret = -EFAULT;
+	if (get_user(st->board_index, &ust->board_index) ||
+	    get_user(st->endpoint_index, &ust->endpoint_index))
+		goto out;
+	ret = omx_steering_get_endpoint(st);
+	if (!ret && copy_to_user(arg, st, sizeof(*st)))
+		ret = -EFAULT;
+out:
+	kfree(st);
+	return ret;
+}
+
 static int omx_cmd_set_peers(struct omx_file *file, void __user *arg)
 {
 	struct omx_cmd_set_peers req;
@@ -510,6 +553,8 @@ static const struct omx_cmd omx_cmds[] = {
 	{ OMX_CMD_GET_DRIVER_INFO, OMX_CMD_RAW, omx_cmd_get_driver_info },
 	{ OMX_CMD_SET_HOSTNAME, OMX_CMD_RAW, omx_cmd_set_hostname },
 	{ OMX_CMD_GET_ENDPOINT_SLOT, OMX_CMD_RAW, omx_cmd_get_endpoint_slot },
+	{ OMX_CMD_GET_BOARD_QUEUES, OMX_CMD_RAW, omx_cmd_get_board_queues },
+	{ OMX_CMD_GET_ENDPOINT_STEERING, OMX_CMD_RAW, omx_cmd_get_endpoint_steering },
 	{ OMX_CMD_SET_PEERS, OMX_CMD_RAW, omx_cmd_set_peers },
 	{ OMX_CMD_CLEAR_PEERS, OMX_CMD_RAW, omx_cmd_clear_peers },
 };

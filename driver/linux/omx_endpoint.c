@@ -6,10 +6,12 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bitops.h>
+#include <linux/cred.h>
 #include <linux/err.h>
 #include <linux/etherdevice.h>
 #include <linux/jiffies.h>
 #include <linux/nospec.h>
+#include <linux/percpu.h>
 #include <linux/random.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
@@ -20,6 +22,7 @@
 #include "omx_main.h"
 #include "omx_pull.h"
 #include "omx_region.h"
+#include "omx_steering.h"
 #include "omx_wire.h"
 
 #define OMX_WAKEUP_PENDING	0
@@ -45,17 +48,17 @@ struct omx_endpoint *omx_endpoint_open(const struct omx_endpoint_open *req)
 	ep = kzalloc(sizeof(*ep), GFP_KERNEL);
 	if (!ep)
 		return ERR_PTR(-ENOMEM);
+	ep->rx_stats = alloc_percpu(struct omx_endpoint_rx);
+	if (!ep->rx_stats) {
+		ret = -ENOMEM;
+		goto free_ep;
+	}
 	ret = omx_rings_alloc(&ep->rings);
-	if (ret) {
-		kfree(ep);
-		return ERR_PTR(ret);
-	}
+	if (ret)
+		goto free_stats;
 	ret = omx_pull_table_alloc(ep);
-	if (ret) {
-		omx_rings_free(&ep->rings);
-		kfree(ep);
-		return ERR_PTR(ret);
-	}
+	if (ret)
+		goto free_rings;
 	omx_region_table_init(&ep->regions);
 	ep->open_flags = req->flags;
 
@@ -64,6 +67,7 @@ struct omx_endpoint *omx_endpoint_open(const struct omx_endpoint_open *req)
 	ep->index = req->endpoint_index;
 	ep->state = OMX_ENDPOINT_LIVE;
 	ep->owner = get_task_pid(current, PIDTYPE_TGID);
+	ep->uid = current_euid();
 	get_task_comm(ep->comm, current);
 	do {
 		ep->session_id = get_random_u32();
@@ -73,18 +77,33 @@ struct omx_endpoint *omx_endpoint_open(const struct omx_endpoint_open *req)
 
 	/* publishes ep: everything the receive path reads must be set by now */
 	ret = omx_iface_add_endpoint(req->board_index, ep);
-	if (ret) {
-		put_pid(ep->owner);
-		omx_pull_table_free(ep);
-		omx_rings_free(&ep->rings);
-		kfree(ep);
-		return ERR_PTR(ret);
-	}
+	if (ret)
+		goto put_owner;
 	atomic_inc(&omx_live.endpoints);
 
 	pr_debug("board %u endpoint %u: opened by pid %d, session %08x\n",
 		 ep->board_index, ep->index, pid_vnr(ep->owner), ep->session_id);
 	return ep;
+
+put_owner:
+	put_pid(ep->owner);
+	omx_pull_table_free(ep);
+free_rings:
+	omx_rings_free(&ep->rings);
+free_stats:
+	free_percpu(ep->rx_stats);
+free_ep:
+	kfree(ep);
+	return ERR_PTR(ret);
+}
+
+/* After the grace period: no receive path can reach @ep's counters. */
+static void omx_endpoint_free_rcu(struct rcu_head *rcu)
+{
+	struct omx_endpoint *ep = container_of(rcu, struct omx_endpoint, rcu);
+
+	free_percpu(ep->rx_stats);
+	kfree(ep);
 }
 
 /*
@@ -100,7 +119,7 @@ static void omx_endpoint_release(struct kref *kref)
 	omx_iface_put(ep->iface);
 	put_pid(ep->owner);
 	atomic_dec(&omx_live.endpoints);
-	kfree_rcu(ep, rcu);
+	call_rcu(&ep->rcu, omx_endpoint_free_rcu);
 }
 
 void omx_endpoint_put(struct omx_endpoint *ep)

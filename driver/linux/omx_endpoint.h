@@ -12,6 +12,7 @@
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/types.h>
+#include <linux/uidgid.h>
 #include <linux/wait.h>
 
 #include "omx_abi.h"
@@ -19,6 +20,7 @@
 #include "omx_ring.h"
 #include "omx_wire.h"
 
+struct omx_endpoint_rx;
 struct omx_iface;
 struct omx_pull_table;
 
@@ -41,6 +43,7 @@ struct omx_endpoint {
 	u32 board_index;
 	u32 index;
 	struct pid *owner;
+	kuid_t uid;			/* the opener's euid: may read rx_stats */
 	char comm[TASK_COMM_LEN];	/* the opener's command, for tools */
 	enum omx_endpoint_state state;	/* written under the iface's endpoint_lock */
 
@@ -55,6 +58,13 @@ struct omx_endpoint {
 	/* large messages: registered regions, pulls of ours in progress */
 	struct omx_region_table regions;
 	struct omx_pull_table *pulls;
+
+	/*
+	 * wire frames for it processed on each CPU (omx_steering.c); the
+	 * receive path reaches it under RCU without a reference, hence
+	 * freed after a grace period with the endpoint
+	 */
+	struct omx_endpoint_rx __percpu *rx_stats;
 
 	struct omx_rings rings;
 	wait_queue_head_t waitq;	/* WAIT_EVENT and poll sleepers */

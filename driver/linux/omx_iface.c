@@ -13,6 +13,7 @@
 #include <linux/cpumask.h>
 #include <linux/err.h>
 #include <linux/etherdevice.h>
+#include <linux/jiffies.h>
 #include <linux/if_arp.h>
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
@@ -29,6 +30,7 @@
 #include "omx_main.h"
 #include "omx_peer.h"
 #include "omx_pull.h"
+#include "omx_steering.h"
 #include "omx_wire.h"
 
 static_assert(OMX_IFNAMSIZ == IFNAMSIZ);
@@ -129,6 +131,7 @@ static void omx_iface_release(struct kref *kref)
 {
 	struct omx_iface *iface = container_of(kref, struct omx_iface, kref);
 
+	free_percpu(iface->steer);
 	free_percpu(iface->counters);
 	kfree(iface);
 	atomic_dec(&omx_live.ifaces);
@@ -216,7 +219,10 @@ static int omx_iface_attach(struct net_device *dev)
 	if (!iface)
 		return -ENOMEM;
 	iface->counters = alloc_percpu(struct omx_counters);
-	if (!iface->counters) {
+	iface->steer = alloc_percpu(struct omx_steer_pcpu);
+	if (!iface->counters || !iface->steer) {
+		free_percpu(iface->steer);
+		free_percpu(iface->counters);
 		kfree(iface);
 		return -ENOMEM;
 	}
@@ -556,12 +562,49 @@ int omx_iface_clear_counters(u32 board)
 
 	mutex_lock(&omx_ifaces_mutex);
 	iface = omx_iface_get_locked(board);
-	if (iface)
+	if (iface) {
 		omx_iface_sum_counters(iface, iface->counters_base);
-	else
+		/* the steering evidence starts again too (omx_steering.c) */
+		WRITE_ONCE(iface->counters_cleared_at, get_jiffies_64());
+	} else {
 		ret = -ENODEV;
+	}
 	mutex_unlock(&omx_ifaces_mutex);
 	return ret;
+}
+
+u64 omx_iface_counters_cleared_at(struct omx_iface *iface)
+{
+	return READ_ONCE(iface->counters_cleared_at);
+}
+
+void omx_iface_steer_evidence(struct omx_iface *iface, u64 *hashed, u64 *misplaced)
+{
+	u64 sum[OMX_COUNTER_NR];
+
+	mutex_lock(&omx_ifaces_mutex);
+	omx_iface_sum_counters(iface, sum);
+	*hashed = sum[OMX_COUNTER_RX_STEER_HASHED] -
+		iface->counters_base[OMX_COUNTER_RX_STEER_HASHED];
+	*misplaced = sum[OMX_COUNTER_RX_STEER_MISPLACED] -
+		iface->counters_base[OMX_COUNTER_RX_STEER_MISPLACED];
+	mutex_unlock(&omx_ifaces_mutex);
+}
+
+struct omx_endpoint *omx_iface_get_endpoint(struct omx_iface *iface, u32 index)
+{
+	struct omx_endpoint *ep;
+
+	if (index >= iface->endpoint_max)
+		return NULL;
+	index = array_index_nospec(index, iface->endpoint_max);
+	spin_lock(&iface->endpoint_lock);
+	ep = rcu_dereference_protected(iface->endpoints[index],
+				       lockdep_is_held(&iface->endpoint_lock));
+	if (ep && !kref_get_unless_zero(&ep->kref))
+		ep = NULL;
+	spin_unlock(&iface->endpoint_lock);
+	return ep;
 }
 
 void omx_iface_copy_hostname(struct omx_iface *iface, char *buf)

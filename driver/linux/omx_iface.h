@@ -16,6 +16,7 @@
 #include "omx_abi.h"
 
 struct omx_endpoint;
+struct omx_steer_pcpu;
 
 struct omx_counters {
 	u64 v[OMX_COUNTER_NR];
@@ -66,6 +67,10 @@ struct omx_iface {
 	struct omx_counters __percpu *counters;
 	/* values at the last clear, subtracted on read (protected by the mutex) */
 	u64 counters_base[OMX_COUNTER_NR];
+	/* jiffies_64 at the last clear, 0 if never; written under the mutex */
+	u64 counters_cleared_at;
+	/* when frames last arrived on / off their hashed queue (omx_steering.c) */
+	struct omx_steer_pcpu __percpu *steer;
 
 	/* protects endpoints[] updates and endpoint_count */
 	spinlock_t endpoint_lock;
@@ -97,6 +102,12 @@ u32 omx_ifaces_get_count(void);
 int omx_iface_get_info(u32 board, struct omx_board_info *info);
 int omx_iface_get_counters(u32 board, struct omx_board_counters *counters);
 int omx_iface_clear_counters(u32 board);
+/* jiffies_64 of the last CLEAR_COUNTERS of @iface, 0 if never */
+u64 omx_iface_counters_cleared_at(struct omx_iface *iface);
+/* RX_STEER_HASHED and RX_STEER_MISPLACED of @iface since its last clear */
+void omx_iface_steer_evidence(struct omx_iface *iface, u64 *hashed, u64 *misplaced);
+/* The endpoint in slot @index (< endpoint_max) of @iface with a reference, or NULL. */
+struct omx_endpoint *omx_iface_get_endpoint(struct omx_iface *iface, u32 index);
 
 /* Copy @iface's hostname into @buf (OMX_HOSTNAMELEN_MAX); any context. */
 void omx_iface_copy_hostname(struct omx_iface *iface, char *buf);

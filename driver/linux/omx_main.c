@@ -9,6 +9,7 @@
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/rcupdate.h>
 #include <linux/string.h>
 
 #include "omx_abi.h"
@@ -159,6 +160,8 @@ static void __exit omx_exit(void)
 	omx_peers_exit();
 	/* the last unpins queued by the receive path */
 	omx_region_module_exit();
+	/* endpoints are freed by RCU callbacks of this module */
+	rcu_barrier();
 	omx_check_leaks();
 	pr_info("unloaded\n");
 }

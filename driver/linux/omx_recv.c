@@ -35,6 +35,7 @@
 #include "omx_pull.h"
 #include "omx_recv.h"
 #include "omx_send.h"
+#include "omx_steering.h"
 #include "omx_wire.h"
 #include "omx_wire_codec.h"
 
@@ -517,6 +518,8 @@ static int omx_recv_frame(struct sk_buff *skb, struct net_device *dev,
 		kfree_skb(skb);
 		return NET_RX_DROP;
 	}
+	/* where it was processed: the evidence of receive steering */
+	omx_steering_account(iface, skb);
 
 	rcu_read_unlock();
 	consume_skb(skb);
