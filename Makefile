@@ -7,7 +7,7 @@ $(error config.mk missing: run ./configure first (scripts/install-deps installs 
 endif
 include config.mk
 
-USER_DIRS := libomx tools tests/driver tests/unit bench firmware-patch/vnic
+USER_DIRS := libomx tools tests/driver tests/unit bench firmware-patch/vnic firmware-patch/xdp
 # directories being written: built once they have a Makefile
 USER_DIRS += $(patsubst %/Makefile,%,$(wildcard examples/Makefile tests/mx/Makefile))
 CHECKPATCH_DIR := $(CURDIR)/.cache/checkpatch
@@ -77,8 +77,13 @@ LDCONFIG ?= ldconfig
 INST_LIBS := libomx/libomx.so.0 libomx/libmyriexpress.so libomx/libomx.a
 INST_HDRS := $(addprefix libomx/include/,myriexpress.h mx_extensions.h mx_raw.h)
 INST_TOOLS := $(patsubst %.c,%,$(wildcard tools/*.c))
+# the XDP steering program and its tool need libbpf and clang (HAVE_BPF)
+INST_BPF := $(if $(filter 1,$(HAVE_BPF)),firmware-patch/xdp/omx_xdp_steer.bpf.o)
+ifneq ($(HAVE_BPF),1)
+INST_TOOLS := $(filter-out tools/omx_xdp,$(INST_TOOLS))
+endif
 INST_MANS := $(wildcard docs/man/*.[1-9])
-INST_BUILT := $(INST_LIBS) $(INST_TOOLS) driver/linux/omx.ko
+INST_BUILT := $(INST_LIBS) $(INST_TOOLS) $(INST_BPF) driver/linux/omx.ko
 
 install:
 	@missing=; for f in $(INST_BUILT); do test -f $$f || missing="$$missing $$f"; done; \
@@ -93,6 +98,7 @@ install:
 	sed -e 's|@PREFIX@|$(PREFIX)|g' libomx/omx.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/omx.pc
 	install -m 0755 $(INST_TOOLS) $(DESTDIR)$(BINDIR)/
 	install -m 0755 tools/omx_init $(DESTDIR)$(SBINDIR)/
+	$(if $(INST_BPF),install -D -m 0644 $(INST_BPF) $(DESTDIR)$(PREFIX)/lib/omx/$(notdir $(INST_BPF)))
 	for m in $(INST_MANS); do \
 		install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man$${m##*.}/$$(basename $$m) || exit 1; \
 	done
@@ -109,6 +115,8 @@ uninstall:
 	rm -f $(DESTDIR)$(PKGCONFIGDIR)/omx.pc
 	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(notdir $(INST_TOOLS)))
 	rm -f $(DESTDIR)$(SBINDIR)/omx_init
+	rm -f $(DESTDIR)$(PREFIX)/lib/omx/omx_xdp_steer.bpf.o
+	-rmdir $(DESTDIR)$(PREFIX)/lib/omx 2> /dev/null
 	for m in $(INST_MANS); do rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$$(basename $$m); done
 	rm -f $(DESTDIR)$(MODDIR)/omx.ko $(DESTDIR)$(UNITDIR)/omx.service
 	rm -f $(DESTDIR)$(UDEVRULESDIR)/90-omx.rules
