@@ -4,12 +4,14 @@
  * interface (AF_PACKET, needs CAP_NET_RAW).  Tests use it to feed omx
  * frames it would never build itself: malformed, forged or unsupported.
  *
- *   omx_send_frame [-n COUNT] IFNAME HEX...
+ *   omx_send_frame [-n COUNT] [-R] IFNAME HEX...
  *
  * The HEX arguments are concatenated and form the whole frame from the
  * destination MAC on, without FCS; spaces, ':', '.' and '-' between
  * digit pairs are ignored.  Frames shorter than 60 bytes are padded with
  * zeros, as every Ethernet sender does.  Prints "sent N bytes on IFNAME".
+ * With -R every copy gets a different, random, locally administered
+ * unicast source MAC: a flood from hosts nobody knows.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -28,10 +30,11 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: omx_send_frame [-n COUNT] IFNAME HEX...\n"
+		"usage: omx_send_frame [-n COUNT] [-R] IFNAME HEX...\n"
 		"Send the Ethernet frame HEX (destination MAC first, no FCS) on IFNAME.\n"
 		"Separators ' ', ':', '.' and '-' are ignored; short frames are padded to 60 bytes.\n"
 		"  -n, --count COUNT  send it COUNT times (default 1)\n"
+		"  -R, --random-src   a new random unicast source MAC for each copy\n"
 		"  -h, --help         show this help\n");
 }
 
@@ -76,6 +79,7 @@ int main(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "count", required_argument, NULL, 'n' },
+		{ "random-src", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -86,9 +90,9 @@ int main(int argc, char **argv)
 	size_t len = 0;
 	const char *ifname;
 	char *end;
-	int fd, c;
+	int fd, c, random_src = 0;
 
-	while ((c = getopt_long(argc, argv, "n:h", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:Rh", options, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			errno = 0;
@@ -97,6 +101,9 @@ int main(int argc, char **argv)
 				fprintf(stderr, "omx_send_frame: invalid count \"%s\"\n", optarg);
 				return 2;
 			}
+			break;
+		case 'R':
+			random_src = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -144,7 +151,14 @@ int main(int argc, char **argv)
 	addr.sll_halen = 6;
 	memcpy(addr.sll_addr, frame, 6);
 
+	srandom((unsigned int)getpid());
 	for (i = 0; i < count; i++) {
+		if (random_src) {
+			for (c = 6; c < 12; c++)
+				frame[c] = (unsigned char)random();
+			/* unicast, locally administered */
+			frame[6] = (unsigned char)((frame[6] & 0xfc) | 0x02);
+		}
 		if (sendto(fd, frame, len, 0, (struct sockaddr *)&addr, sizeof(addr)) != (ssize_t)len) {
 			fprintf(stderr, "omx_send_frame: sending on %s: %s\n", ifname, strerror(errno));
 			close(fd);
@@ -152,6 +166,7 @@ int main(int argc, char **argv)
 		}
 	}
 	close(fd);
-	printf("sent %zu bytes on %s%s\n", len, ifname, count > 1 ? " (repeated)" : "");
+	printf("sent %zu bytes on %s%s%s\n", len, ifname, count > 1 ? " (repeated)" : "",
+	       random_src ? " from random sources" : "");
 	return 0;
 }

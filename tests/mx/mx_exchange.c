@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * mx_exchange: symmetric traffic of every message class between two
+ * endpoints, for the steering tests (tests/multiqueue).
+ *
+ *   mx_exchange -e EID -d HOST[:BOARD] -r REID [-b BOARD] [-n ITERS]
+ *               [-s SIZE,SIZE,...]
+ *
+ * Both sides run the same command towards each other: each connects to
+ * the other, then for every iteration and size sends one message and
+ * receives one (match info = iteration and size), checking every byte.
+ * The default sizes cover tiny, small, medium and large (pulled)
+ * messages.  When done it prints "done sent=N received=N" and keeps the
+ * endpoint open until its standard input reaches end of file, so that the
+ * test can read the endpoint's counters first.  Exit status 0 when every
+ * message arrived intact.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mx_test_util.h"
+
+#define KEY		0x6d716578
+#define SIZES_MAX	16
+#define TIMEOUT_MS	60000
+
+static const char *me = "mx_exchange";
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: %s -e EID -d HOST[:BOARD] -r REID [-b BOARD] [-n ITERS] [-s SIZES]\n"
+		"Exchange messages of every class with the same command on HOST.\n"
+		"  -b BOARD  local board (default 0)\n"
+		"  -e EID    local endpoint\n"
+		"  -d HOST   the peer's board name, as omx_info shows it (node1:0)\n"
+		"  -r REID   the peer's endpoint\n"
+		"  -n ITERS  iterations (default 20)\n"
+		"  -s SIZES  comma-separated sizes (default 0,20,100,4000,30000,100000)\n",
+		me);
+}
+
+static void die(const char *what, mx_return_t ret)
+{
+	fprintf(stderr, "%s: %s: %s\n", me, what, mx_strerror(ret));
+	exit(1);
+}
+
+static unsigned long number(const char *s, const char *what)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || end == s) {
+		fprintf(stderr, "%s: invalid %s \"%s\"\n", me, what, s);
+		exit(2);
+	}
+	return v;
+}
+
+static unsigned int parse_sizes(char *list, uint32_t *sizes)
+{
+	unsigned int n = 0;
+	char *tok, *save = NULL;
+
+	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (n == SIZES_MAX) {
+			fprintf(stderr, "%s: at most %d sizes\n", me, SIZES_MAX);
+			exit(2);
+		}
+		sizes[n++] = (uint32_t)number(tok, "size");
+	}
+	return n;
+}
+
+static void wait_done(mx_endpoint_t ep, mx_request_t *req, mx_status_t *st,
+		      const char *what)
+{
+	if (!mt_wait(ep, req, TIMEOUT_MS, st)) {
+		fprintf(stderr, "%s: %s: not done after %d ms\n", me, what, TIMEOUT_MS);
+		exit(1);
+	}
+	if (st->code != MX_STATUS_SUCCESS) {
+		fprintf(stderr, "%s: %s: %s\n", me, what, mx_strstatus(st->code));
+		exit(1);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	uint32_t sizes[SIZES_MAX] = { 0, 20, 100, 4000, 30000, 100000 };
+	unsigned int nsizes = 6, board = 0, eid = ~0U, reid = ~0U, iters = 20;
+	unsigned long sent = 0, received = 0, bad = 0;
+	const char *dest = NULL;
+	mx_endpoint_addr_t addr;
+	mx_request_t sreq, rreq;
+	mx_segment_t sseg, rseg;
+	mx_endpoint_t ep;
+	uint32_t max = 0, i, it;
+	uint8_t *out, *in;
+	mx_status_t st;
+	mx_return_t ret;
+	uint64_t nic;
+	char line[64];
+	int c;
+
+	while ((c = getopt(argc, argv, "b:e:d:r:n:s:h")) != -1) {
+		switch (c) {
+		case 'b':
+			board = (unsigned int)number(optarg, "board");
+			break;
+		case 'e':
+			eid = (unsigned int)number(optarg, "endpoint");
+			break;
+		case 'd':
+			dest = optarg;
+			break;
+		case 'r':
+			reid = (unsigned int)number(optarg, "remote endpoint");
+			break;
+		case 'n':
+			iters = (unsigned int)number(optarg, "iteration count");
+			break;
+		case 's':
+			nsizes = parse_sizes(optarg, sizes);
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc || !dest || eid == ~0U || reid == ~0U || !nsizes) {
+		usage(stderr);
+		return 2;
+	}
+	for (i = 0; i < nsizes; i++)
+		if (sizes[i] > max)
+			max = sizes[i];
+	out = malloc(max + 1);
+	in = malloc(max + 1);
+	if (!out || !in) {
+		fprintf(stderr, "%s: out of memory\n", me);
+		return 1;
+	}
+
+	mx_set_error_handler(MX_ERRORS_RETURN);
+	ret = mx_init();
+	if (ret != MX_SUCCESS)
+		die("mx_init", ret);
+	ret = mx_open_endpoint(board, eid, KEY, NULL, 0, &ep);
+	if (ret != MX_SUCCESS)
+		die("mx_open_endpoint", ret);
+	ret = mx_hostname_to_nic_id((char *)dest, &nic);
+	if (ret != MX_SUCCESS)
+		die("mx_hostname_to_nic_id", ret);
+	ret = mx_connect(ep, nic, reid, KEY, TIMEOUT_MS, &addr);
+	if (ret != MX_SUCCESS)
+		die("mx_connect", ret);
+
+	for (it = 0; it < iters; it++) {
+		for (i = 0; i < nsizes; i++) {
+			uint64_t match = (uint64_t)it << 32 | sizes[i];
+			uint32_t msgno = it * SIZES_MAX + i;
+
+			rseg = (mx_segment_t){ in, sizes[i] };
+			ret = mx_irecv(ep, &rseg, 1, match, ~0ULL, NULL, &rreq);
+			if (ret != MX_SUCCESS)
+				die("mx_irecv", ret);
+			mt_fill(out, sizes[i], msgno);
+			sseg = (mx_segment_t){ out, sizes[i] };
+			ret = mx_isend(ep, &sseg, 1, addr, match, NULL, &sreq);
+			if (ret != MX_SUCCESS)
+				die("mx_isend", ret);
+			wait_done(ep, &sreq, &st, "send");
+			sent++;
+			wait_done(ep, &rreq, &st, "receive");
+			received++;
+			if (st.xfer_length != sizes[i] || mt_verify(in, sizes[i], msgno) >= 0)
+				bad++;
+		}
+	}
+	printf("done sent=%lu received=%lu bad=%lu\n", sent, received, bad);
+	fflush(stdout);
+
+	/* keep the endpoint (and its counters) until the test has read them */
+	while (fgets(line, sizeof(line), stdin))
+		;
+	mx_close_endpoint(ep);
+	mx_finalize();
+	free(out);
+	free(in);
+	return bad ? 1 : 0;
+}
