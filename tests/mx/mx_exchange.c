@@ -3,12 +3,16 @@
  * mx_exchange: symmetric traffic of every message class between two
  * endpoints, for the steering tests (tests/multiqueue).
  *
- *   mx_exchange -e EID -d HOST[:BOARD] -r REID [-b BOARD] [-n ITERS]
- *               [-s SIZE,SIZE,...]
+ *   mx_exchange -e EID -d HOST[:BOARD] -r REID[,REID...] [-b BOARD]
+ *               [-n ITERS] [-s SIZE,SIZE,...]
  *
  * Both sides run the same command towards each other: each connects to
- * the other, then for every iteration and size sends one message and
- * receives one (match info = iteration and size), checking every byte.
+ * the other's endpoints, then for every iteration and size sends one
+ * message to each and receives one from each (match info = iteration,
+ * sender's endpoint and size), checking every byte.  With several REIDs
+ * and one such process per endpoint on each side, that is an all-to-all
+ * exchange.  Connecting is retried for a minute, so both sides may start
+ * in any order.  The elapsed time of the exchange is printed (ms=).
  * The default sizes cover tiny, small, medium and large (pulled)
  * messages.  When done it prints "done sent=N received=N" and keeps the
  * endpoint open until its standard input reaches end of file, so that the
@@ -27,6 +31,7 @@
 
 #define KEY		0x6d716578
 #define SIZES_MAX	16
+#define PEERS_MAX	16
 #define TIMEOUT_MS	60000
 
 static const char *me = "mx_exchange";
@@ -34,12 +39,12 @@ static const char *me = "mx_exchange";
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: %s -e EID -d HOST[:BOARD] -r REID [-b BOARD] [-n ITERS] [-s SIZES]\n"
+		"usage: %s -e EID -d HOST[:BOARD] -r REID[,REID...] [-b BOARD] [-n ITERS] [-s SIZES]\n"
 		"Exchange messages of every class with the same command on HOST.\n"
 		"  -b BOARD  local board (default 0)\n"
 		"  -e EID    local endpoint\n"
 		"  -d HOST   the peer's board name, as omx_info shows it (node1:0)\n"
-		"  -r REID   the peer's endpoint\n"
+		"  -r REIDS  the peer's endpoints, comma-separated\n"
 		"  -n ITERS  iterations (default 20)\n"
 		"  -s SIZES  comma-separated sizes (default 0,20,100,4000,30000,100000)\n",
 		me);
@@ -65,17 +70,18 @@ static unsigned long number(const char *s, const char *what)
 	return v;
 }
 
-static unsigned int parse_sizes(char *list, uint32_t *sizes)
+static unsigned int parse_list(char *list, uint32_t *v, unsigned int max,
+			       const char *what)
 {
 	unsigned int n = 0;
 	char *tok, *save = NULL;
 
 	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (n == SIZES_MAX) {
-			fprintf(stderr, "%s: at most %d sizes\n", me, SIZES_MAX);
+		if (n == max) {
+			fprintf(stderr, "%s: at most %u %ss\n", me, max, what);
 			exit(2);
 		}
-		sizes[n++] = (uint32_t)number(tok, "size");
+		v[n++] = (uint32_t)number(tok, what);
 	}
 	return n;
 }
@@ -96,18 +102,19 @@ static void wait_done(mx_endpoint_t ep, mx_request_t *req, mx_status_t *st,
 int main(int argc, char **argv)
 {
 	uint32_t sizes[SIZES_MAX] = { 0, 20, 100, 4000, 30000, 100000 };
-	unsigned int nsizes = 6, board = 0, eid = ~0U, reid = ~0U, iters = 20;
+	unsigned int nsizes = 6, board = 0, eid = ~0U, iters = 20, npeers = 0;
 	unsigned long sent = 0, received = 0, bad = 0;
+	mx_request_t sreq[PEERS_MAX], rreq[PEERS_MAX];
+	mx_endpoint_addr_t addr[PEERS_MAX];
+	uint32_t reids[PEERS_MAX];
+	uint8_t *out, *in[PEERS_MAX];
 	const char *dest = NULL;
-	mx_endpoint_addr_t addr;
-	mx_request_t sreq, rreq;
-	mx_segment_t sseg, rseg;
+	mx_segment_t seg;
+	uint32_t max = 0, i, it, j;
 	mx_endpoint_t ep;
-	uint32_t max = 0, i, it;
-	uint8_t *out, *in;
 	mx_status_t st;
 	mx_return_t ret;
-	uint64_t nic;
+	uint64_t nic, t0;
 	char line[64];
 	int c;
 
@@ -123,13 +130,13 @@ int main(int argc, char **argv)
 			dest = optarg;
 			break;
 		case 'r':
-			reid = (unsigned int)number(optarg, "remote endpoint");
+			npeers = parse_list(optarg, reids, PEERS_MAX, "remote endpoint");
 			break;
 		case 'n':
 			iters = (unsigned int)number(optarg, "iteration count");
 			break;
 		case 's':
-			nsizes = parse_sizes(optarg, sizes);
+			nsizes = parse_list(optarg, sizes, SIZES_MAX, "size");
 			break;
 		case 'h':
 			usage(stdout);
@@ -139,7 +146,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind != argc || !dest || eid == ~0U || reid == ~0U || !nsizes) {
+	if (optind != argc || !dest || eid > 255 || !npeers || !nsizes) {
 		usage(stderr);
 		return 2;
 	}
@@ -147,10 +154,16 @@ int main(int argc, char **argv)
 		if (sizes[i] > max)
 			max = sizes[i];
 	out = malloc(max + 1);
-	in = malloc(max + 1);
-	if (!out || !in) {
+	if (!out) {
 		fprintf(stderr, "%s: out of memory\n", me);
 		return 1;
+	}
+	for (j = 0; j < npeers; j++) {
+		in[j] = malloc(max + 1);
+		if (!in[j]) {
+			fprintf(stderr, "%s: out of memory\n", me);
+			return 1;
+		}
 	}
 
 	mx_set_error_handler(MX_ERRORS_RETURN);
@@ -163,33 +176,55 @@ int main(int argc, char **argv)
 	ret = mx_hostname_to_nic_id((char *)dest, &nic);
 	if (ret != MX_SUCCESS)
 		die("mx_hostname_to_nic_id", ret);
-	ret = mx_connect(ep, nic, reid, KEY, TIMEOUT_MS, &addr);
-	if (ret != MX_SUCCESS)
-		die("mx_connect", ret);
+	/* the peer's endpoints may not be open yet: retry until the deadline */
+	t0 = mt_now_ms();
+	for (j = 0; j < npeers; j++) {
+		do {
+			ret = mx_connect(ep, nic, reids[j], KEY, TIMEOUT_MS, &addr[j]);
+			if (ret != MX_SUCCESS)
+				usleep(100000);
+		} while (ret != MX_SUCCESS && mt_now_ms() - t0 < TIMEOUT_MS);
+		if (ret != MX_SUCCESS)
+			die("mx_connect", ret);
+	}
 
+	t0 = mt_now_ms();
 	for (it = 0; it < iters; it++) {
 		for (i = 0; i < nsizes; i++) {
-			uint64_t match = (uint64_t)it << 32 | sizes[i];
+			/* iteration, sending endpoint, size: unique per message */
+			uint64_t mine = (uint64_t)it << 40 | (uint64_t)eid << 32 | sizes[i];
 			uint32_t msgno = it * SIZES_MAX + i;
 
-			rseg = (mx_segment_t){ in, sizes[i] };
-			ret = mx_irecv(ep, &rseg, 1, match, ~0ULL, NULL, &rreq);
-			if (ret != MX_SUCCESS)
-				die("mx_irecv", ret);
+			for (j = 0; j < npeers; j++) {
+				uint64_t theirs = (uint64_t)it << 40 | (uint64_t)reids[j] << 32 | sizes[i];
+
+				seg = (mx_segment_t){ in[j], sizes[i] };
+				ret = mx_irecv(ep, &seg, 1, theirs, ~0ULL, NULL, &rreq[j]);
+				if (ret != MX_SUCCESS)
+					die("mx_irecv", ret);
+			}
 			mt_fill(out, sizes[i], msgno);
-			sseg = (mx_segment_t){ out, sizes[i] };
-			ret = mx_isend(ep, &sseg, 1, addr, match, NULL, &sreq);
-			if (ret != MX_SUCCESS)
-				die("mx_isend", ret);
-			wait_done(ep, &sreq, &st, "send");
-			sent++;
-			wait_done(ep, &rreq, &st, "receive");
-			received++;
-			if (st.xfer_length != sizes[i] || mt_verify(in, sizes[i], msgno) >= 0)
-				bad++;
+			for (j = 0; j < npeers; j++) {
+				seg = (mx_segment_t){ out, sizes[i] };
+				ret = mx_isend(ep, &seg, 1, addr[j], mine, NULL, &sreq[j]);
+				if (ret != MX_SUCCESS)
+					die("mx_isend", ret);
+			}
+			for (j = 0; j < npeers; j++) {
+				wait_done(ep, &sreq[j], &st, "send");
+				sent++;
+			}
+			for (j = 0; j < npeers; j++) {
+				wait_done(ep, &rreq[j], &st, "receive");
+				received++;
+				if (st.xfer_length != sizes[i] ||
+				    mt_verify(in[j], sizes[i], msgno) >= 0)
+					bad++;
+			}
 		}
 	}
-	printf("done sent=%lu received=%lu bad=%lu\n", sent, received, bad);
+	printf("done sent=%lu received=%lu bad=%lu ms=%llu\n", sent, received, bad,
+	       (unsigned long long)(mt_now_ms() - t0));
 	fflush(stdout);
 
 	/* keep the endpoint (and its counters) until the test has read them */
@@ -198,6 +233,7 @@ int main(int argc, char **argv)
 	mx_close_endpoint(ep);
 	mx_finalize();
 	free(out);
-	free(in);
+	for (j = 0; j < npeers; j++)
+		free(in[j]);
 	return bad ? 1 : 0;
 }
