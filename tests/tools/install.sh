@@ -15,8 +15,12 @@ expected() {
 	/etc/udev/rules.d/90-omx.rules
 	/lib/modules/$KVER/extra/omx.ko
 	$P/bin/omx_counters
+	$P/bin/omx_endpoint_info
+	$P/bin/omx_hostname
 	$P/bin/omx_info
+	$P/bin/omx_init_peers
 	$P/bin/omx_perf
+	$P/bin/omx_xdp
 	$P/include/mx_extensions.h
 	$P/include/mx_raw.h
 	$P/include/myriexpress.h
@@ -24,6 +28,7 @@ expected() {
 	$P/lib/libomx.a
 	$P/lib/libomx.so
 	$P/lib/libomx.so.0
+	$P/lib/omx/omx_xdp_steer.bpf.o
 	$P/lib/pkgconfig/omx.pc
 	$P/lib/systemd/system/omx.service
 	$P/sbin/omx_init
@@ -51,8 +56,11 @@ C
 mkdir -p /tmp/stage && chown nobody /tmp/stage
 nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 t_check "make install DESTDIR as an ordinary user" nobody make -s install DESTDIR=/tmp/stage
-t_match "exactly the expected files" "^$(expected | sort | tr '\n' '|')\$" \
-	"$(cd /tmp/stage && find . ! -type d | sed 's/^\.//' | sort | tr '\n' '|')"
+# compared as whole lists: a missing or an extra file fails
+want=$(expected | sort)
+got=$(cd /tmp/stage && find . ! -type d | sed 's/^\.//' | sort)
+t_check "exactly the expected files" test "$got" = "$want"
+[ "$got" = "$want" ] || diff <(echo "$want") <(echo "$got") | sed 's/^/  | /'
 t_check "libomx.so links to the soname" test "$(readlink /tmp/stage$P/lib/libomx.so)" = libomx.so.0
 t_check "libraries are executable" test -x /tmp/stage$P/lib/libmyriexpress.so
 t_check "headers identical to the tree's" cmp libomx/include/myriexpress.h /tmp/stage$P/include/myriexpress.h
