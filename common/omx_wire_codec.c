@@ -758,6 +758,30 @@ int omx_wire_dst_endpoint(const void *frame, size_t len)
 	return f[off];
 }
 
+/* The frame size the fabric uses on an interface of this Linux MTU. */
+static __u32 omx_wire_fabric_mtu(__u32 iface_mtu)
+{
+	if (iface_mtu >= OMX_IFACE_MTU(OMX_MTU_9000))
+		return OMX_MTU_9000;
+	if (iface_mtu >= OMX_IFACE_MTU(OMX_MTU_1500))
+		return OMX_MTU_1500;
+	return iface_mtu + OMX_ETH_HLEN;
+}
+
+__u32 omx_wire_medium_frag_len(__u32 iface_mtu)
+{
+	__u32 mtu = omx_wire_fabric_mtu(iface_mtu);
+
+	return mtu > OMX_MEDIUM_FRAG_HLEN ? OMX_MEDIUM_FRAG_LEN(mtu) : 0;
+}
+
+__u32 omx_wire_pull_reply_len(__u32 iface_mtu)
+{
+	__u32 mtu = omx_wire_fabric_mtu(iface_mtu);
+
+	return mtu > OMX_PULL_REPLY_HLEN ? OMX_PULL_REPLY_LEN(mtu) : 0;
+}
+
 enum omx_wire_verdict omx_wire_medium_frag_offset(const struct omx_pkt_medium *medium,
 						  __u32 frag_len, __u32 *offset)
 {

@@ -248,6 +248,26 @@ enum omx_wire_verdict omx_wire_decode(const void *frame, size_t len, struct omx_
 int omx_wire_dst_endpoint(const void *frame, size_t len);
 
 /*
+ * The fabric's sizes, from an interface's Linux MTU (IP payload, as
+ * struct omx_board_info and struct omx_endpoint_info report it). The
+ * frame size used is the largest standard one the interface carries,
+ * OMX_MTU_9000, else OMX_MTU_1500, else whatever frame it carries, so
+ * every node of a fabric computes the same sizes from MTUs that differ
+ * only by what lies between two standard sizes. The kernel (what it
+ * sends and checks) and the library (how it cuts and reassembles medium
+ * messages) must both take their sizes from here.
+ *
+ * omx_wire_medium_frag_len(): medium fragment payload,
+ * OMX_MEDIUM_FRAG_LEN() of that frame size; 0 if no payload fits. Below
+ * OMX_MTU_MIN it is under OMX_MEDIUM_FRAG_LEN_MIN, which a 32 KiB message
+ * cannot use.
+ * omx_wire_pull_reply_len(): pull reply payload, OMX_PULL_REPLY_LEN() of
+ * that frame size; 0 if no payload fits.
+ */
+__u32 omx_wire_medium_frag_len(__u32 iface_mtu);
+__u32 omx_wire_pull_reply_len(__u32 iface_mtu);
+
+/*
  * Checks that need the fabric's fragment/reply sizes (see OMX_MTU_*).
  *
  * Where a MEDIUM fragment's bytes go in its message when senders cut

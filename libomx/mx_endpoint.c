@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "omx_mx.h"
+#include "omx_wire_codec.h"
 
 static mx_return_t omx_parse_params(struct mx_endpoint *ep, mx_param_t *params,
 				    uint32_t count)
@@ -201,8 +202,14 @@ mx_return_t mx_open_endpoint(uint32_t board_number, uint32_t endpoint_id,
 	ep->recvq = (const uint8_t *)ep->map + OMX_RECVQ_OFFSET;
 	ep->exp_cons = __atomic_load_n(&ep->ctrl->exp_cons, __ATOMIC_ACQUIRE);
 	ep->unexp_cons = __atomic_load_n(&ep->ctrl->unexp_cons, __ATOMIC_ACQUIRE);
-	ep->frag_len = OMX_MEDIUM_FRAG_LEN(ep->info.mtu);
-	if (ep->info.mtu < OMX_MTU_MIN || ep->frag_len > OMX_RECVQ_SLOT_LEN)
+	/*
+	 * info.mtu is the Linux MTU the driver sized this endpoint's
+	 * fragments from: cut and reassemble with the very same size. Below
+	 * OMX_MTU_MIN (the board warns mtu_too_small) no size fits 32 KiB in
+	 * 32 fragments and the driver refuses medium sends.
+	 */
+	ep->frag_len = omx_wire_medium_frag_len(ep->info.mtu);
+	if (ep->frag_len < OMX_MEDIUM_FRAG_LEN_MIN || ep->frag_len > OMX_RECVQ_SLOT_LEN)
 		ep->frag_len = OMX_MEDIUM_FRAG_LEN_MIN;
 	ep->nic_id = omx_mac_to_nic_id(ep->info.mac);
 	ep->key = endpoint_key;

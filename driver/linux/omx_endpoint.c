@@ -27,19 +27,6 @@
 
 #define OMX_WAKEUP_PENDING	0
 
-u32 omx_endpoint_frag_len(u32 mtu)
-{
-	u32 frame = mtu + OMX_ETH_HLEN;
-
-	if (frame >= OMX_MTU_9000)
-		return OMX_MEDIUM_FRAG_LEN(OMX_MTU_9000);
-	if (frame >= OMX_MTU_1500)
-		return OMX_MEDIUM_FRAG_LEN(OMX_MTU_1500);
-	if (frame <= OMX_MEDIUM_FRAG_HLEN)
-		return 0;
-	return OMX_MEDIUM_FRAG_LEN(frame);
-}
-
 struct omx_endpoint *omx_endpoint_open(const struct omx_endpoint_open *req)
 {
 	struct omx_endpoint *ep;

@@ -100,11 +100,4 @@ struct omx_endpoint *omx_endpoint_get_rcu(struct omx_iface *iface, u32 index,
 int omx_endpoint_wait(struct omx_endpoint *ep, struct omx_wait *wait);
 void omx_endpoint_wakeup(struct omx_endpoint *ep);
 
-/*
- * The medium fragment size of a board whose Linux MTU is @mtu: the
- * largest standard fabric MTU (9000, else 1500) the interface carries,
- * else whatever it carries.
- */
-u32 omx_endpoint_frag_len(u32 mtu);
-
 #endif /* OMX_ENDPOINT_H */

@@ -32,6 +32,7 @@
 #include "omx_pull.h"
 #include "omx_steering.h"
 #include "omx_wire.h"
+#include "omx_wire_codec.h"
 
 static_assert(OMX_IFNAMSIZ == IFNAMSIZ);
 /* peers learn the board hostname from HOST_REPLY frames */
@@ -714,8 +715,9 @@ int omx_iface_add_endpoint(u32 board, struct omx_endpoint *ep)
 		kref_get(&iface->kref);
 		ep->iface = iface;
 		ep->mtu = iface->mtu;
-		ep->frag_len = omx_endpoint_frag_len(iface->mtu);
-		ep->pull_reply_len = omx_pull_reply_len(iface->mtu);
+		/* the library derives the same sizes from ep->mtu */
+		ep->frag_len = omx_wire_medium_frag_len(iface->mtu);
+		ep->pull_reply_len = omx_wire_pull_reply_len(iface->mtu);
 		memcpy(ep->mac, iface->mac, ETH_ALEN);
 		rcu_assign_pointer(iface->endpoints[slot], ep);
 		WRITE_ONCE(iface->endpoint_count, iface->endpoint_count + 1);

@@ -83,19 +83,6 @@ unsigned int omx_pull_timeout_ms = 5000;
 module_param_cb(pull_timeout_ms, &omx_ms_ops, &omx_pull_timeout_ms, 0644);
 MODULE_PARM_DESC(pull_timeout_ms, "Milliseconds without progress before a pull fails (default 5000)");
 
-u32 omx_pull_reply_len(u32 mtu)
-{
-	u32 frame = mtu + OMX_ETH_HLEN;
-
-	if (frame >= OMX_MTU_9000)
-		return OMX_PULL_REPLY_LEN(OMX_MTU_9000);
-	if (frame >= OMX_MTU_1500)
-		return OMX_PULL_REPLY_LEN(OMX_MTU_1500);
-	if (frame <= OMX_PULL_REPLY_HLEN)
-		return 0;
-	return OMX_PULL_REPLY_LEN(frame);
-}
-
 static u32 omx_pull_handle(const struct omx_pull *pull)
 {
 	return pull->gen << 8 | pull->index;
@@ -399,7 +386,7 @@ int omx_pull_start(struct omx_endpoint *ep, const struct omx_cmd_pull *cmd)
 		omx_region_put(region);
 		return ret;
 	}
-	if (!omx_pull_reply_len(ep->mtu)) {
+	if (!ep->pull_reply_len) {
 		omx_region_put(region);
 		return -EINVAL;
 	}
@@ -424,7 +411,7 @@ int omx_pull_start(struct omx_endpoint *ep, const struct omx_cmd_pull *cmd)
 	pull->rdma_id = cmd->remote_rdma_id;
 	pull->rdma_seqnum = cmd->remote_rdma_seqnum;
 	ether_addr_copy(pull->dst_mac, mac);
-	pull->reply_len = omx_pull_reply_len(ep->mtu);
+	pull->reply_len = ep->pull_reply_len;
 	pull->first = cmd->remote_offset % pull->reply_len;
 	pull->nr_frames = DIV_ROUND_UP((u64)pull->first + cmd->length, pull->reply_len);
 	pull->nr_blocks = DIV_ROUND_UP(pull->nr_frames, OMX_PULL_REPLIES_PER_BLOCK);

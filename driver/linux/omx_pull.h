@@ -93,9 +93,6 @@ void omx_pull_table_free(struct omx_endpoint *ep);
 /* OMX_CMD_PULL, process context. */
 int omx_pull_start(struct omx_endpoint *ep, const struct omx_cmd_pull *cmd);
 
-/* Pull reply payload size for a board whose Linux MTU is @mtu. */
-u32 omx_pull_reply_len(u32 mtu);
-
 /* Receive handlers (omx_recv.c's table), softirq under RCU. */
 enum omx_counter_index omx_pull_recv_reply(struct omx_iface *iface,
 					   const struct sk_buff *skb,
