@@ -379,6 +379,30 @@ static void test_layout(void)
 	CHECK((OMX_MEDIUM_MAX + OMX_MEDIUM_FRAG_LEN(OMX_MTU_MIN) - 1) /
 	      OMX_MEDIUM_FRAG_LEN(OMX_MTU_MIN) <= OMX_MEDIUM_FRAGS_MAX);
 	CHECK((OMX_MEDIUM_MAX + OMX_MEDIUM_FRAG_LEN_1500 - 1) / OMX_MEDIUM_FRAG_LEN_1500 == 23);
+
+	/*
+	 * The sizes kernel and library take from an interface (Linux) MTU:
+	 * the largest standard frame it carries, else the whole frame.
+	 */
+	CHECK_EQ(omx_wire_medium_frag_len(0xffffffffU), OMX_MEDIUM_FRAG_LEN_9000);
+	CHECK_EQ(omx_wire_medium_frag_len(9000), OMX_MEDIUM_FRAG_LEN_9000);
+	CHECK_EQ(omx_wire_medium_frag_len(8986), OMX_MEDIUM_FRAG_LEN_9000);
+	CHECK_EQ(omx_wire_medium_frag_len(8985), OMX_MEDIUM_FRAG_LEN_1500);
+	CHECK_EQ(omx_wire_medium_frag_len(3000), OMX_MEDIUM_FRAG_LEN_1500);
+	CHECK_EQ(omx_wire_medium_frag_len(1500), OMX_MEDIUM_FRAG_LEN_1500);
+	CHECK_EQ(omx_wire_medium_frag_len(1486), OMX_MEDIUM_FRAG_LEN_1500);
+	CHECK_EQ(omx_wire_medium_frag_len(1485), 1451);
+	CHECK_EQ(omx_wire_medium_frag_len(1200), 1166);
+	CHECK_EQ(omx_wire_medium_frag_len(OMX_IFACE_MTU(OMX_MTU_MIN)), OMX_MEDIUM_FRAG_LEN_MIN);
+	CHECK_EQ(omx_wire_medium_frag_len(OMX_MEDIUM_FRAG_HLEN - OMX_ETH_HLEN), 0);
+	CHECK_EQ(omx_wire_medium_frag_len(0), 0);
+	CHECK_EQ(omx_wire_pull_reply_len(0xffffffffU), OMX_PULL_REPLY_LEN_9000);
+	CHECK_EQ(omx_wire_pull_reply_len(8986), OMX_PULL_REPLY_LEN_9000);
+	CHECK_EQ(omx_wire_pull_reply_len(8985), OMX_PULL_REPLY_LEN_1500);
+	CHECK_EQ(omx_wire_pull_reply_len(3000), OMX_PULL_REPLY_LEN_1500);
+	CHECK_EQ(omx_wire_pull_reply_len(1486), OMX_PULL_REPLY_LEN_1500);
+	CHECK_EQ(omx_wire_pull_reply_len(1200), 1182);
+	CHECK_EQ(omx_wire_pull_reply_len(OMX_PULL_REPLY_HLEN - OMX_ETH_HLEN), 0);
 }
 
 /* The type table agrees with the structs and with itself. */
