@@ -229,6 +229,8 @@ mx_return_t mx_open_endpoint(uint32_t board_number, uint32_t endpoint_id,
 	ep->self_peer = omx_self_peer(ep);
 	ep->magic = OMX_ENDPOINT_MAGIC;
 
+	/* before the progression thread: it inherits the process's binding */
+	omx_binding_endpoint_open(ep);
 	if (omx_config.progression) {
 		if (pthread_create(&ep->thread, NULL, omx_progression_thread, ep) == 0)
 			ep->thread_running = true;

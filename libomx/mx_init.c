@@ -122,6 +122,7 @@ static uint32_t omx_env_u32(const char *name, uint32_t def, uint32_t min, uint32
 static void omx_read_config(void)
 {
 	const char *v = getenv("OMX_PROGRESSION");
+	char err[256];
 
 	omx_config.fatal_errors = omx_default_handler() == MX_ERRORS_ARE_FATAL;
 	omx_config.progression = !(v && v[0] == '0');
@@ -135,6 +136,14 @@ static void omx_read_config(void)
 	omx_config.rcache = omx_env_u32("OMX_RCACHE", 1, 0, 1);
 	omx_config.disable_self = omx_env_u32("OMX_DISABLE_SELF", 0, 0, 1);
 	omx_config.disable_shared = omx_env_u32("OMX_DISABLE_SHARED", 0, 0, 1);
+	omx_config.binding_verbose = omx_env_u32("OMX_BINDING_VERBOSE", 0, 0, 1);
+	v = getenv("OMX_PROCESS_BINDING");
+	if (omx_binding_parse(v, &omx_config.binding, err, sizeof(err)) < 0) {
+		/* a typo must not move the process: left alone */
+		fprintf(stderr, "MX: ignoring %s; the process is not bound\n", err);
+		omx_config.binding.kind = OMX_BINDING_OFF;
+		omx_config.binding_bad = true;
+	}
 }
 
 mx_return_t mx__init_api(int api)

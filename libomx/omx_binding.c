@@ -54,8 +54,7 @@ int omx_binding_parse(const char *s, struct omx_binding_policy *p, char *err, si
 			return 0;
 		}
 	}
-	snprintf(err, len, "OMX_PROCESS_BINDING=%s is not understood: expected %s",
-		 s, OMX_BINDING_ACCEPTED);
+	snprintf(err, len, "OMX_PROCESS_BINDING=%s: expected %s", s, OMX_BINDING_ACCEPTED);
 	return -1;
 }
 

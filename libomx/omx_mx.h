@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "omx_binding.h"
 #include "omx_lib.h"
 #include "omx_list.h"
 #include "omx_wire.h"
@@ -35,6 +36,9 @@ struct omx_config {
 	bool rcache;			/* OMX_RCACHE */
 	bool disable_self;		/* OMX_DISABLE_SELF */
 	bool disable_shared;		/* OMX_DISABLE_SHARED */
+	struct omx_binding_policy binding;	/* OMX_PROCESS_BINDING */
+	bool binding_bad;		/* OMX_PROCESS_BINDING not understood */
+	bool binding_verbose;		/* OMX_BINDING_VERBOSE */
 };
 
 extern struct omx_config omx_config;
@@ -259,6 +263,9 @@ struct mx_endpoint {
 	uint64_t next_cookie;
 	bool dead;			/* the board went away */
 };
+
+/* mx_binding.c: bind the process at its first endpoint open (docs/binding.md) */
+void omx_binding_endpoint_open(struct mx_endpoint *ep);
 
 /* mx_error.c */
 extern pthread_mutex_t omx_global_lock;
