@@ -29,6 +29,22 @@ const char *omx_binding_kind_name(enum omx_binding_kind kind)
 	return omx_binding_names[kind];
 }
 
+const char *omx_binding_class_name(enum omx_binding_class cls)
+{
+	switch (cls) {
+	case OMX_CLASS_SC:
+		return "SC";
+	case OMX_CLASS_SHARED_CACHE:
+		return "S$";
+	case OMX_CLASS_SP:
+		return "SP";
+	case OMX_CLASS_OP:
+		return "OP";
+	default:
+		return "?";
+	}
+}
+
 int omx_binding_parse(const char *s, struct omx_binding_policy *p, char *err, size_t len)
 {
 	unsigned long n;
@@ -210,6 +226,45 @@ int omx_binding_decide(hwloc_topology_t topo, hwloc_const_cpuset_t queue,
 out:
 	hwloc_bitmap_free(q);
 	return ret;
+}
+
+enum omx_binding_class omx_binding_classify(hwloc_topology_t topo,
+					    hwloc_const_cpuset_t queue,
+					    hwloc_const_cpuset_t cpus)
+{
+	hwloc_const_cpuset_t all = hwloc_topology_get_topology_cpuset(topo);
+	enum omx_binding_class cls = OMX_CLASS_UNKNOWN;
+	hwloc_cpuset_t q = hwloc_bitmap_alloc(), u = hwloc_bitmap_alloc();
+	hwloc_obj_t obj;
+
+	if (!q || !u)
+		goto out;
+	hwloc_bitmap_and(q, queue, all);
+	hwloc_bitmap_and(u, cpus, all);
+	if (hwloc_bitmap_iszero(q) || hwloc_bitmap_iszero(u))
+		goto out;
+	hwloc_bitmap_or(u, u, q);
+	/* a topology without cores (synthetic "pack:2 pu:4"): a PU is a core */
+	if (hwloc_bitmap_weight(u) == 1 || omx_holder(topo, u, HWLOC_OBJ_CORE)) {
+		cls = OMX_CLASS_SC;
+		goto out;
+	}
+	/* the nearest of a cache (S$) and a package (SP) above both */
+	for (obj = hwloc_get_obj_covering_cpuset(topo, u); obj; obj = obj->parent) {
+		if (hwloc_obj_type_is_cache(obj->type)) {
+			cls = OMX_CLASS_SHARED_CACHE;
+			goto out;
+		}
+		if (obj->type == HWLOC_OBJ_PACKAGE) {
+			cls = OMX_CLASS_SP;
+			goto out;
+		}
+	}
+	cls = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_PACKAGE) ? OMX_CLASS_OP : OMX_CLASS_SP;
+out:
+	hwloc_bitmap_free(q);
+	hwloc_bitmap_free(u);
+	return cls;
 }
 
 #endif /* OMX_HAVE_HWLOC */

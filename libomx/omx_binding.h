@@ -34,6 +34,18 @@ int omx_binding_parse(const char *s, struct omx_binding_policy *p, char *err, si
 /* "auto", "core", ... ("cpu" for cpu:N) */
 const char *omx_binding_kind_name(enum omx_binding_kind kind);
 
+/*
+ * The paper's placement classes (Figure 4) of a process relative to the
+ * CPUs that process its receive queue, nearest first.
+ */
+enum omx_binding_class {
+	OMX_CLASS_UNKNOWN = 0,	/* "?": no queue CPU or no process CPU known */
+	OMX_CLASS_SC,		/* "SC": the same core */
+	OMX_CLASS_SHARED_CACHE,	/* "S$": another core under a shared cache */
+	OMX_CLASS_SP,		/* "SP": the same package, no cache in common */
+	OMX_CLASS_OP,		/* "OP": another package */
+};
+
 #ifdef OMX_HAVE_HWLOC
 #include <hwloc.h>
 
@@ -49,6 +61,21 @@ int omx_binding_decide(hwloc_topology_t topo, hwloc_const_cpuset_t queue,
 		       hwloc_const_cpuset_t allowed, unsigned int steer_mode,
 		       const struct omx_binding_policy *p, hwloc_cpuset_t out,
 		       char *why, size_t len);
+
+/*
+ * Classify @cpus (one CPU, where a process last ran, or a set, where it
+ * may run) against @queue (the CPUs its queue's IRQ goes to): the class
+ * of the smallest object of @topo that holds both, i.e. the relation
+ * that holds for every pair of a queue CPU and a process CPU.  CPUs that
+ * are not in @topo are ignored; nothing left on either side is
+ * OMX_CLASS_UNKNOWN.  A topology without packages is one package.
+ */
+enum omx_binding_class omx_binding_classify(hwloc_topology_t topo,
+					    hwloc_const_cpuset_t queue,
+					    hwloc_const_cpuset_t cpus);
 #endif
+
+/* "SC", "S$", "SP", "OP" or "?" */
+const char *omx_binding_class_name(enum omx_binding_class cls);
 
 #endif /* OMX_BINDING_H */

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The binding decision of libomx/omx_binding.c on synthetic hwloc
- * topologies, above all the paper's 2 x quad-core Clovertown (Figure 4:
- * each package has two L2 caches shared by a pair of cores).
+ * The binding decision and the placement classes of libomx/omx_binding.c
+ * on synthetic hwloc topologies, above all the paper's 2 x quad-core
+ * Clovertown (Figure 4: each package has two L2 caches shared by a pair
+ * of cores).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -183,6 +184,130 @@ static void shared_l3(void)
 	hwloc_topology_destroy(t);
 }
 
+/*
+ * omx_binding_classify: @queue and @cpus as hwloc lists ("" for none),
+ * @want the class name.
+ */
+static void expect_class(hwloc_topology_t t, const char *queue, const char *cpus,
+			 const char *want)
+{
+	hwloc_bitmap_t q = hwloc_bitmap_alloc(), c = hwloc_bitmap_alloc();
+	const char *got;
+
+	check_context("classify queue '%s' cpus '%s'", queue, cpus);
+	hwloc_bitmap_list_sscanf(q, queue);
+	hwloc_bitmap_list_sscanf(c, cpus);
+	got = omx_binding_class_name(omx_binding_classify(t, q, c));
+	if (!CHECK(!strcmp(got, want)))
+		fprintf(stderr, "    class %s, expected %s\n", got, want);
+	hwloc_bitmap_free(q);
+	hwloc_bitmap_free(c);
+}
+
+/*
+ * Figure 4's classes, every queue CPU against every process CPU: one L2
+ * per pair of cores ({0,1} {2,3} {4,5} {6,7}), packages 0-3 and 4-7.
+ */
+static void classify_clovertown(void)
+{
+	hwloc_topology_t t = synth("pack:2 l2:2(size=4MiB) core:2 pu:1");
+	char qs[16], ps[16];
+	const char *want;
+	int q, p;
+
+	for (q = 0; q < 8; q++) {
+		for (p = 0; p < 8; p++) {
+			if (p == q)
+				want = "SC";
+			else if (p / 2 == q / 2)
+				want = "S$";
+			else if (p / 4 == q / 4)
+				want = "SP";
+			else
+				want = "OP";
+			snprintf(qs, sizeof(qs), "%d", q);
+			snprintf(ps, sizeof(ps), "%d", p);
+			expect_class(t, qs, ps, want);
+		}
+	}
+	/* a set: the relation that holds wherever in it the process runs */
+	expect_class(t, "2", "2-3", "S$");
+	expect_class(t, "2", "0-3", "SP");
+	expect_class(t, "2", "0-7", "OP");
+	expect_class(t, "6", "4,6", "SP");
+	/* the bindings omx_binding_decide makes have the class it names */
+	expect_class(t, "5", "4", "S$");
+	/* a spread queue: no single core holds queue and process */
+	expect_class(t, "0-1", "0", "S$");
+	expect_class(t, "0-1", "1", "S$");
+	expect_class(t, "0-3", "3", "SP");
+	expect_class(t, "3-4", "4", "OP");
+	/* unknown: no queue CPU (veth), no process CPU, CPUs beyond the machine */
+	expect_class(t, "", "3", "?");
+	expect_class(t, "3", "", "?");
+	expect_class(t, "8", "3", "?");
+	expect_class(t, "3", "9-12", "?");
+	/* CPUs beyond the machine are ignored beside known ones */
+	expect_class(t, "3", "3,200", "SC");
+	hwloc_topology_destroy(t);
+}
+
+/* One package, an L3 over 4 cores of 2 hardware threads (PUs 2c, 2c+1). */
+static void classify_smt(void)
+{
+	hwloc_topology_t t = synth("pack:1 l3:1(size=8MiB) core:4 pu:2");
+	char qs[16], ps[16];
+	int q, p;
+
+	for (q = 0; q < 8; q++) {
+		for (p = 0; p < 8; p++) {
+			snprintf(qs, sizeof(qs), "%d", q);
+			snprintf(ps, sizeof(ps), "%d", p);
+			/* the other thread of the core is still the same core */
+			expect_class(t, qs, ps, p / 2 == q / 2 ? "SC" : "S$");
+		}
+	}
+	expect_class(t, "2-3", "3", "SC");
+	expect_class(t, "2-3", "2-3", "SC");
+	expect_class(t, "2-3", "4", "S$");
+	expect_class(t, "0", "0-7", "S$");
+	hwloc_topology_destroy(t);
+}
+
+/* No cache at all: two packages of two cores; and a machine without packages. */
+static void classify_no_cache(void)
+{
+	hwloc_topology_t t = synth("pack:2 core:2 pu:1");
+	hwloc_topology_t flat = synth("core:4 pu:1");
+	char qs[16], ps[16];
+	int q, p;
+
+	for (q = 0; q < 4; q++) {
+		for (p = 0; p < 4; p++) {
+			snprintf(qs, sizeof(qs), "%d", q);
+			snprintf(ps, sizeof(ps), "%d", p);
+			expect_class(t, qs, ps, p == q ? "SC" : p / 2 == q / 2 ? "SP" : "OP");
+			/* no package object: the machine is the package */
+			expect_class(flat, qs, ps, p == q ? "SC" : "SP");
+		}
+	}
+	expect_class(t, "0-1", "1", "SP");
+	expect_class(t, "0-1", "2", "OP");
+	expect_class(flat, "0-3", "0", "SP");
+	hwloc_topology_destroy(t);
+	hwloc_topology_destroy(flat);
+}
+
+static void class_names(void)
+{
+	CHECK(!strcmp(omx_binding_class_name(OMX_CLASS_SC), "SC"));
+	CHECK(!strcmp(omx_binding_class_name(OMX_CLASS_SHARED_CACHE), "S$"));
+	CHECK(!strcmp(omx_binding_class_name(OMX_CLASS_SP), "SP"));
+	CHECK(!strcmp(omx_binding_class_name(OMX_CLASS_OP), "OP"));
+	CHECK(!strcmp(omx_binding_class_name(OMX_CLASS_UNKNOWN), "?"));
+	CHECK(!strcmp(omx_binding_class_name((enum omx_binding_class)42), "?"));
+}
+
 static void parse(void)
 {
 	struct omx_binding_policy p;
@@ -218,5 +343,9 @@ int main(void)
 	flat_smt();
 	no_l2();
 	shared_l3();
+	class_names();
+	classify_clovertown();
+	classify_smt();
+	classify_no_cache();
 	return omx_test_exit();
 }
