@@ -437,8 +437,9 @@ static enum omx_counter_index omx_recv_check_skb(const struct omx_iface *iface,
  * omx_wire.h), so copy at most that; payloads are read from the skb by
  * the handlers.
  */
+/* @dst_endpoint: out, the endpoint the frame names (-1 if none) */
 static enum omx_counter_index omx_recv_decode(const struct sk_buff *skb,
-					      struct omx_pkt *pkt)
+					      struct omx_pkt *pkt, int *dst_endpoint)
 {
 	u8 head[OMX_ETH_ZLEN];
 	size_t len = skb->len + ETH_HLEN;	/* skb->data is past the Ethernet header */
@@ -451,24 +452,31 @@ static enum omx_counter_index omx_recv_decode(const struct sk_buff *skb,
 
 	/* omx_wire_decode() is omx_wire_validate() plus the decoding */
 	verdict = omx_wire_decode(head, len, pkt);
+	if (verdict == OMX_WIRE_OK)
+		*dst_endpoint = omx_wire_dst_endpoint(head, copy);
 	return omx_recv_verdict_drop(verdict);
 }
 
-/* @local: built by this host for its own board, not from the wire */
+/*
+ * @local: built by this host for its own board, not from the wire;
+ * @dst_endpoint: out, the endpoint a valid frame names (-1 if none), so
+ * that the steering accounting need not parse the frame again
+ */
 static enum omx_counter_index omx_recv_dispatch(struct omx_iface *iface,
 						const struct sk_buff *skb,
-						bool local)
+						bool local, int *dst_endpoint)
 {
 	const struct omx_recv_type *type;
 	enum omx_counter_index drop;
 	struct omx_pkt pkt;
 
+	*dst_endpoint = -1;
 	if (!local) {
 		drop = omx_recv_check_skb(iface, skb);
 		if (drop != OMX_COUNTER_NR)
 			return drop;
 	}
-	drop = omx_recv_decode(skb, &pkt);
+	drop = omx_recv_decode(skb, &pkt, dst_endpoint);
 	if (drop != OMX_COUNTER_NR)
 		return drop;
 
@@ -485,9 +493,10 @@ static enum omx_counter_index omx_recv_dispatch(struct omx_iface *iface,
 void omx_recv_local(struct omx_iface *iface, struct sk_buff *skb)
 {
 	enum omx_counter_index drop;
+	int dst_endpoint;
 
 	omx_recv_set_local(skb, true);
-	drop = omx_recv_dispatch(iface, skb, true);
+	drop = omx_recv_dispatch(iface, skb, true, &dst_endpoint);
 	if (drop != OMX_COUNTER_NR)
 		omx_iface_count(iface, drop, 1);
 }
@@ -497,6 +506,7 @@ static int omx_recv_frame(struct sk_buff *skb, struct net_device *dev,
 {
 	enum omx_counter_index drop;
 	struct omx_iface *iface;
+	int dst_endpoint;
 
 	rcu_read_lock();
 	iface = omx_iface_find_by_netdev_rcu(skb->dev);
@@ -511,7 +521,7 @@ static int omx_recv_frame(struct sk_buff *skb, struct net_device *dev,
 	omx_iface_count(iface, OMX_COUNTER_RX_BYTES, skb->len + ETH_HLEN);
 
 	omx_recv_set_local(skb, false);
-	drop = omx_recv_dispatch(iface, skb, false);
+	drop = omx_recv_dispatch(iface, skb, false, &dst_endpoint);
 	if (drop != OMX_COUNTER_NR) {
 		omx_iface_count(iface, drop, 1);
 		rcu_read_unlock();
@@ -519,7 +529,7 @@ static int omx_recv_frame(struct sk_buff *skb, struct net_device *dev,
 		return NET_RX_DROP;
 	}
 	/* where it was processed: the evidence of receive steering */
-	omx_steering_account(iface, skb);
+	omx_steering_account(iface, skb, dst_endpoint);
 
 	rcu_read_unlock();
 	consume_skb(skb);

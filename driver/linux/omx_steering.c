@@ -65,27 +65,17 @@ int myri10ge_omx_endpoint_slice(struct net_device *netdev,
 /* MSI-X vectors looked at per device: far more than any NIC has queues */
 #define OMX_STEER_VECTORS_MAX	1024
 
-void omx_steering_account(struct omx_iface *iface, const struct sk_buff *skb)
+void omx_steering_account(struct omx_iface *iface, const struct sk_buff *skb,
+			  int dst_endpoint)
 {
 	const struct net_device *dev = skb->dev;
 	struct omx_endpoint_rx *rx;
 	struct omx_endpoint *ep;
-	u8 buf[2];
-	const u8 *b;
 	u32 nr, endpoint;
-	int off;
 
-	/* the packet type, then the byte that names the endpoint */
-	b = skb_header_pointer(skb, OMX_PTYPE_OFFSET - ETH_HLEN, 1, buf);
-	if (!b)
+	if (dst_endpoint < 0)
 		return;
-	off = omx_steer_dst_offset(*b);
-	if (off < 0)
-		return;
-	b = skb_header_pointer(skb, off - ETH_HLEN, 1, buf + 1);
-	if (!b)
-		return;
-	endpoint = *b;
+	endpoint = dst_endpoint;
 
 	if (endpoint < iface->endpoint_max) {
 		endpoint = array_index_nospec(endpoint, iface->endpoint_max);

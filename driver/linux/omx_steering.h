@@ -38,12 +38,15 @@ struct omx_endpoint_rx {
  * omx_steering_account() - account a wire frame the receive path used
  * @iface: the board it came in on
  * @skb: the frame, skb->data past the Ethernet header
+ * @dst_endpoint: the endpoint the frame names (omx_wire_dst_endpoint()),
+ *	-1 for a frame that names none
  *
  * Counts the frame on this CPU for its destination endpoint, and checks
  * it arrived on the rx queue the endpoint hash gives.  Softirq context,
  * under rcu_read_lock(); touches only this CPU's counters.
  */
-void omx_steering_account(struct omx_iface *iface, const struct sk_buff *skb);
+void omx_steering_account(struct omx_iface *iface, const struct sk_buff *skb,
+			  int dst_endpoint);
 
 /**
  * omx_steering_get_board_queues() - OMX_CMD_GET_BOARD_QUEUES
