@@ -17,40 +17,6 @@
 static pthread_mutex_t omx_binding_lock = PTHREAD_MUTEX_INITIALIZER;
 static bool omx_binding_decided;	/* by the process's first endpoint open */
 
-static const char *omx_mode_name(__u32 mode)
-{
-	switch (mode) {
-	case OMX_STEER_MODE_NONE: return "none";
-	case OMX_STEER_MODE_NIC: return "nic";
-	case OMX_STEER_MODE_XDP: return "xdp";
-	default: return "unknown";
-	}
-}
-
-/* "0-3,6" from a CPU mask of the ABI, "none" when empty */
-static void omx_cpus_list(const __u64 *mask, char *buf, size_t len)
-{
-	size_t off = 0;
-	int i, start = -1;
-
-	buf[0] = '\0';
-	for (i = 0; i <= OMX_CPUS_MAX; i++) {
-		bool set = i < OMX_CPUS_MAX && (mask[i / 64] >> (i % 64)) & 1;
-
-		if (set && start < 0)
-			start = i;
-		if (!set && start >= 0) {
-			if (off < len)
-				off += (size_t)snprintf(buf + off, len - off, start == i - 1 ?
-							"%s%d" : "%s%d-%d", off ? "," : "",
-							start, i - 1);
-			start = -1;
-		}
-	}
-	if (!buf[0])
-		snprintf(buf, len, "none");
-}
-
 #ifdef OMX_HAVE_HWLOC
 /* Returns the outcome text: "bound to 2 (SC)" or "left alone: ..." */
 static void omx_binding_apply(const struct omx_endpoint_steering *st, char *res, size_t len)
@@ -113,7 +79,9 @@ void omx_binding_endpoint_open(struct mx_endpoint *ep)
 	st = calloc(1, sizeof(*st));
 	if (!st)
 		return;
-	if (omx_config.binding.kind == OMX_BINDING_CPU) {
+	if (omx_config.binding_bad) {
+		pol = "invalid";
+	} else if (omx_config.binding.kind == OMX_BINDING_CPU) {
 		snprintf(polbuf, sizeof(polbuf), "cpu:%u", omx_config.binding.cpu);
 		pol = polbuf;
 	}
@@ -125,13 +93,13 @@ void omx_binding_endpoint_open(struct mx_endpoint *ep)
 		memset(st->cpus, 0, sizeof(st->cpus));
 		snprintf(res, sizeof(res), "left alone: cannot read the endpoint's steering: %s",
 			 strerror(errno));
-		omx_cpus_list(st->cpus, qcpus, sizeof(qcpus));
+		omx_lib_cpulist(st->cpus, qcpus, sizeof(qcpus));
 		pthread_mutex_lock(&omx_binding_lock);
 		omx_binding_decided = true;
 		pthread_mutex_unlock(&omx_binding_lock);
 		goto print;
 	}
-	omx_cpus_list(st->cpus, qcpus, sizeof(qcpus));
+	omx_lib_cpulist(st->cpus, qcpus, sizeof(qcpus));
 
 	pthread_mutex_lock(&omx_binding_lock);
 	if (omx_binding_decided) {
@@ -154,6 +122,6 @@ void omx_binding_endpoint_open(struct mx_endpoint *ep)
 print:
 	if (omx_config.binding_verbose)
 		fprintf(stderr, "omx: binding: policy=%s mode=%s queue=%u queue cpus=%s -> %s\n",
-			pol, omx_mode_name(st->mode), st->queue, qcpus, res);
+			pol, omx_lib_steer_mode_name(st->mode), st->queue, qcpus, res);
 	free(st);
 }

@@ -70,6 +70,16 @@ enum omx_lib_status omx_lib_clear_counters(struct omx_lib_dev *dev,
 /* Name of counter @index, "unknown" for an index this library lacks */
 const char *omx_lib_counter_name(unsigned int index);
 
+/* "none", "nic", "xdp" for an enum omx_steer_mode, "unknown" otherwise */
+const char *omx_lib_steer_mode_name(__u32 mode);
+/* "single-queue", "observed", ... for an enum omx_steer_source */
+const char *omx_lib_steer_source_name(__u32 source);
+/*
+ * A CPU mask of the ABI as a cpulist ("0-3,6"), "-" if empty, into @buf
+ * of @size bytes (OMX_CPUS_MAX * 4 is always enough); returns @buf.
+ */
+const char *omx_lib_cpulist(const __u64 words[OMX_CPUMASK_WORDS], char *buf, size_t size);
+
 /* Bind @dev to endpoint (@board, @endpoint) until omx_lib_close(). */
 enum omx_lib_status omx_lib_open_endpoint(struct omx_lib_dev *dev, __u32 board,
 					  __u32 endpoint);

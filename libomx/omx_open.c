@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -280,6 +281,62 @@ const char *omx_lib_counter_name(unsigned int index)
 	if (index >= OMX_COUNTER_NR || !names[index])
 		return "unknown";
 	return names[index];
+}
+
+const char *omx_lib_steer_mode_name(__u32 mode)
+{
+	static const char *const names[] = {
+		[OMX_STEER_MODE_NONE] = "none",
+		[OMX_STEER_MODE_NIC] = "nic",
+		[OMX_STEER_MODE_XDP] = "xdp",
+	};
+
+	return mode < sizeof(names) / sizeof(names[0]) ? names[mode] : "unknown";
+}
+
+const char *omx_lib_steer_source_name(__u32 source)
+{
+	static const char *const names[] = {
+		[OMX_STEER_SRC_SINGLE_QUEUE] = "single-queue",
+		[OMX_STEER_SRC_NO_EVIDENCE] = "no-evidence",
+		[OMX_STEER_SRC_MISPLACED] = "misplaced",
+		[OMX_STEER_SRC_OBSERVED] = "observed",
+		[OMX_STEER_SRC_MYRI10GE] = "myri10ge",
+		[OMX_STEER_SRC_XDP_PROG] = "xdp-program",
+	};
+
+	return source < sizeof(names) / sizeof(names[0]) ? names[source] : "unknown";
+}
+
+static bool omx_lib_cpu_isset(const __u64 words[OMX_CPUMASK_WORDS], unsigned int cpu)
+{
+	return cpu < OMX_CPUS_MAX && (words[cpu / 64] >> (cpu % 64)) & 1;
+}
+
+const char *omx_lib_cpulist(const __u64 words[OMX_CPUMASK_WORDS], char *buf, size_t size)
+{
+	unsigned int cpu, last;
+	size_t len = 0;
+	int n;
+
+	buf[0] = '\0';
+	for (cpu = 0; cpu < OMX_CPUS_MAX; cpu++) {
+		if (!omx_lib_cpu_isset(words, cpu))
+			continue;
+		for (last = cpu; omx_lib_cpu_isset(words, last + 1); last++)
+			;
+		if (last == cpu)
+			n = snprintf(buf + len, size - len, "%s%u", len ? "," : "", cpu);
+		else
+			n = snprintf(buf + len, size - len, "%s%u-%u", len ? "," : "", cpu, last);
+		if (n < 0 || (size_t)n >= size - len)
+			break;
+		len += (size_t)n;
+		cpu = last;
+	}
+	if (!len)
+		snprintf(buf, size, "-");
+	return buf;
 }
 
 enum omx_lib_status omx_lib_open_endpoint(struct omx_lib_dev *dev, __u32 board,

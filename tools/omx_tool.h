@@ -47,62 +47,21 @@ static inline int omx_tool_board_arg(const char *tool, const char *arg,
 }
 
 /* Names of enum omx_steer_mode and enum omx_steer_source, as tools print them. */
+/* the library's names and cpulist format, so that tools and libomx agree */
 static inline const char *omx_tool_steer_mode(__u32 mode)
 {
-	static const char *const names[] = {
-		[OMX_STEER_MODE_NONE] = "none",
-		[OMX_STEER_MODE_NIC] = "nic",
-		[OMX_STEER_MODE_XDP] = "xdp",
-	};
-
-	return mode < sizeof(names) / sizeof(names[0]) ? names[mode] : "unknown";
+	return omx_lib_steer_mode_name(mode);
 }
 
 static inline const char *omx_tool_steer_source(__u32 source)
 {
-	static const char *const names[] = {
-		[OMX_STEER_SRC_SINGLE_QUEUE] = "single-queue",
-		[OMX_STEER_SRC_NO_EVIDENCE] = "no-evidence",
-		[OMX_STEER_SRC_MISPLACED] = "misplaced",
-		[OMX_STEER_SRC_OBSERVED] = "observed",
-		[OMX_STEER_SRC_MYRI10GE] = "myri10ge",
-		[OMX_STEER_SRC_XDP_PROG] = "xdp-program",
-	};
-
-	return source < sizeof(names) / sizeof(names[0]) ? names[source] : "unknown";
+	return omx_lib_steer_source_name(source);
 }
 
-/*
- * A CPU bitmap as a cpulist ("0-3,6"), "-" if empty, into @buf of @size
- * bytes (OMX_CPUS_MAX * 4 is always enough).
- */
 static inline const char *omx_tool_cpulist(const __u64 words[OMX_CPUMASK_WORDS],
 					   char *buf, size_t size)
 {
-	unsigned int cpu, last;
-	size_t len = 0;
-	int n;
-
-	buf[0] = '\0';
-	for (cpu = 0; cpu < OMX_CPUS_MAX; cpu++) {
-		if (!(words[cpu / 64] & (1ULL << (cpu % 64))))
-			continue;
-		for (last = cpu; last + 1 < OMX_CPUS_MAX &&
-		     (words[(last + 1) / 64] & (1ULL << ((last + 1) % 64))); last++)
-			;
-		if (last == cpu)
-			n = snprintf(buf + len, size - len, "%s%u", len ? "," : "", cpu);
-		else
-			n = snprintf(buf + len, size - len, "%s%u-%u", len ? "," : "",
-				     cpu, last);
-		if (n < 0 || (size_t)n >= size - len)
-			break;
-		len += (size_t)n;
-		cpu = last;
-	}
-	if (!len)
-		snprintf(buf, size, "-");
-	return buf;
+	return omx_lib_cpulist(words, buf, size);
 }
 
 /* A board hostname the driver accepts: 1-79 printable bytes. */
