@@ -6,56 +6,18 @@
 # that opens endpoint E under OMX_PROCESS_BINDING=P ends on the CPU set
 # P implies for that queue; one started under taskset is left alone.
 . tests/vm/lib.sh
-me=$OMX_NODE
-other=$((1 - me))
-X=$OMX_TOP/tests/mx/mx_exchange
-[ -x "$X" ] || { echo "not ok - $X not built: run make"; exit 1; }
-D=$OMX_RUN_DIR/node$me.files
-mkdir -p "$D"
+[ -x "$OMX_TOP/tests/mx/mx_exchange" ] || { echo "not ok - mx_exchange not built: run make"; exit 1; }
 
-# expand "0-2,5" into "0,1,2,5"
-expand() {
-	local r out=
-	for r in ${1//,/ }; do
-		case $r in
-		*-*) out="$out,$(seq -s, "${r%-*}" "${r#*-}")" ;;
-		*) out="$out,$r" ;;
-		esac
-	done
-	echo "${out#,}"
-}
-allowed() { expand "$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' "/proc/$1/status")"; }
-# PUs (OS numbers) of the object of TYPE holding CPU $2
-pus_of() { hwloc-calc "$1:$(hwloc-calc --pi "pu:$2" -I "$1")" --po -I pu; }
-all=$(expand "$(cat /sys/devices/system/cpu/online)")
+all=$(omx_cpus_expand "$(cat /sys/devices/system/cpu/online)")
 
-# start TAG EID PREFIX...: mx_exchange on endpoint EID, kept open until release
-start() {
-	local tag=$1 e=$2
-	shift 2
-	"$@" "$X" -e "$e" -d "node$other:0" -r "$e" -n 1 > "$D/x.$tag" 2>&1 \
-		< <(while [ ! -e "$D/release" ]; do sleep 0.2; done) &
-	echo $! > "$D/pid.$tag"
-}
-done_() { grep -q '^done ' "$D/x.$1" || ! kill -0 "$(cat "$D/pid.$1")" 2> /dev/null; }
+start() { omx_bind_start "$@"; }
+pid() { omx_bind_pid "$1"; }
+out() { omx_bind_out "$1"; }
+allowed() { omx_bind_allowed "$1"; }
 
-omx_wait_for 20 sh -c 'omx_info | grep -q "^board 0: .*status=up,running"'
-omx_barrier loaded
-t_check "the other node is a peer" omx_wait_for 60 sh -c \
-	"omx_info -d -w 1 | grep -q 'hostname=node$other:0 board=0\$'"
-omx_barrier discovered
-# x86 moves a vector when it next fires, and the driver reports mode nic
-# once it has seen frames on their hashed queues: warm every queue first
-rm -f "$D/release"
-for e in 0 1 2 3; do start warm$e $e env OMX_PROCESS_BINDING=off; done
-for e in 0 1 2 3; do omx_wait_for 300 done_ warm$e; done
-omx_barrier warmed
-touch "$D/release"; wait
-omx_barrier warm-closed
-t_match "steering is nic" '^board 0 steering: mode=nic ' "$(omx_endpoint_info -b 0)"
+omx_mq_warm_up
 
 # policy endpoint: queue = endpoint % 4
-rm -f "$D/release"
 start auto 5 env OMX_PROCESS_BINDING=auto OMX_BINDING_VERBOSE=1
 start core 6 env OMX_PROCESS_BINDING=core OMX_BINDING_VERBOSE=1
 start package 7 env OMX_PROCESS_BINDING=package OMX_BINDING_VERBOSE=1
@@ -65,28 +27,42 @@ start off 11 env OMX_PROCESS_BINDING=off OMX_BINDING_VERBOSE=1
 start taskset 12 taskset -c 2 env OMX_BINDING_VERBOSE=1
 start bad 13 env OMX_PROCESS_BINDING=socket OMX_BINDING_VERBOSE=1
 for t in auto core package cache cpu off taskset bad; do
-	t_check "$t: exchange done" omx_wait_for 300 done_ $t
+	t_check "$t: exchange done" omx_xchg_wait $t "$(omx_bind_eid $t)"
 done
 for t in auto core package cache cpu off taskset bad; do
-	echo "$t: $(grep '^omx: binding' "$D/x.$t") /proc: $(allowed "$(cat "$D/pid.$t")")"
+	echo "$t: $(out $t | grep '^omx: binding') /proc: $(allowed $t)"
 done
-t_check "auto: on queue 1's core" test "$(allowed "$(cat "$D/pid.auto")")" = "$(pus_of core 1)"
-t_check "core: on queue 2's core" test "$(allowed "$(cat "$D/pid.core")")" = "$(pus_of core 2)"
-t_check "package: on queue 3's package" test "$(allowed "$(cat "$D/pid.package")")" = "$(pus_of package 3)"
-c=$(allowed "$(cat "$D/pid.cache")")
-if grep -q 'left alone: no cache shared' "$D/x.cache"; then
+t_check "auto: on queue 1's core" test "$(allowed auto)" = "$(omx_pus_of core 1)"
+t_check "core: on queue 2's core" test "$(allowed core)" = "$(omx_pus_of core 2)"
+# the frames of the core-bound process were processed where it runs, and
+# its progression thread (created after the binding) runs there too
+t_match "core: its frames processed on queue 2's CPU only" \
+	"^board 0 endpoint 6: rx cpu=$(omx_mq_irq_cpus 2) frames=[1-9]" \
+	"$(omx_endpoint_info -b 0 | grep '^board 0 endpoint 6: rx ')"
+t_nomatch "core: no frame of it processed elsewhere" \
+	"^board 0 endpoint 6: rx cpu=[^$(omx_mq_irq_cpus 2)] " "$(omx_endpoint_info -b 0)"
+tasks=$(ls /proc/"$(pid core)"/task)
+t_check "core: the progression thread exists" test "$(echo "$tasks" | wc -l)" -ge 2
+for task in $tasks; do
+	t_check "core: thread $task on queue 2's core" \
+		test "$(omx_proc_allowed "$task")" = "$(omx_pus_of core 2)"
+done
+t_check "package: on queue 3's package" test "$(allowed package)" = "$(omx_pus_of package 3)"
+c=$(allowed cache)
+if grep -q 'left alone: no cache shared' <(out cache); then
 	t_check "cache: no shared cache, left alone" test "$c" = "$all"
 else
 	t_check "cache: not on queue 1's core" sh -c "! echo ,$c, | grep -q ,1,"
 	t_check "cache: bound" test "$c" != "$all"
 fi
-t_check "cpu:3: on CPU 3" test "$(allowed "$(cat "$D/pid.cpu")")" = 3
-t_check "off: left alone" test "$(allowed "$(cat "$D/pid.off")")" = "$all"
-t_check "taskset -c 2: left alone" test "$(allowed "$(cat "$D/pid.taskset")")" = 2
-t_match "taskset: the library says why" 'left alone: affinity already restricted' "$(cat "$D/x.taskset")"
-t_check "bad value: left alone" test "$(allowed "$(cat "$D/pid.bad")")" = "$all"
+t_check "cpu:3: on CPU 3" test "$(allowed cpu)" = 3
+t_check "off: left alone" test "$(allowed off)" = "$all"
+t_check "taskset -c 2: left alone" test "$(allowed taskset)" = 2
+t_match "taskset: the library says why" 'left alone: affinity already restricted' "$(out taskset)"
+t_check "bad value: left alone" test "$(allowed bad)" = "$all"
 t_match "bad value: named with the accepted values" \
-	'OMX_PROCESS_BINDING=socket: expected auto, core, cache, package, off or cpu:N' "$(cat "$D/x.bad")"
+	'OMX_PROCESS_BINDING=socket: expected auto, core, cache, package, off or cpu:N' "$(out bad)"
+t_match "bad value: the decision names it" 'policy=invalid .* left alone: OMX_PROCESS_BINDING not understood' "$(out bad)"
 omx_barrier checked
-touch "$D/release"; wait
+omx_xchg_release auto core package cache cpu off taskset bad
 t_done

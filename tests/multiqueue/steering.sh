@@ -22,46 +22,6 @@ counter() {
 	omx_counters -b 0 | sed -n "s/^  $1: //p"
 }
 
-# start_exchange TAG ITERS EID...: one mx_exchange per endpoint towards the
-# same endpoint of the other node, kept open until release TAG.
-start_exchange() {
-	local tag=$1 iters=$2 e
-	shift 2
-	rm -f "$D/release.$tag"
-	for e in "$@"; do
-		"$X" -e "$e" -d "node$other:0" -r "$e" -n "$iters" \
-			> "$D/x.$tag.$e" 2>&1 \
-			< <(while [ ! -e "$D/release.$tag" ]; do sleep 0.2; done) &
-		echo $! > "$D/pid.$tag.$e"
-	done
-}
-
-# finished EID TAG: the exchange printed its verdict or is gone
-finished() {
-	grep -q '^done ' "$D/x.$2.$1" || ! kill -0 "$(cat "$D/pid.$2.$1")" 2> /dev/null
-}
-
-# wait_exchange TAG EID...: every exchange printed its verdict
-wait_exchange() {
-	local tag=$1 e ok=0
-	shift
-	for e in "$@"; do
-		if ! omx_wait_for 600 finished "$e" "$tag"; then
-			echo "  endpoint $e did not finish:"; sed 's/^/  | /' "$D/x.$tag.$e"
-			ok=1
-		elif ! grep -q '^done sent=[1-9][0-9]* received=[1-9][0-9]* bad=0 ms=[0-9][0-9]*$' "$D/x.$tag.$e"; then
-			echo "  endpoint $e failed:"; sed 's/^/  | /' "$D/x.$tag.$e"
-			ok=1
-		fi
-	done
-	return $ok
-}
-
-release_exchange() {
-	touch "$D/release.$1"
-	wait
-}
-
 # check_placed TAG NQ EID...: each endpoint is reported on queue E % NQ,
 # that queue's IRQ and CPU, and all its frames were processed there.
 check_placed() {
@@ -96,10 +56,10 @@ t_match "4 rx queues" '^board 0 steering: mode=[a-z]+ source=[a-z-]+ queues=4 ' 
 # --- 8 endpoints, every class both ways
 # x86 moves an MSI vector to its new CPU when it next fires: a first
 # exchange makes every queue's vector fire once
-start_exchange warm0 1 0 1 2 3
-wait_exchange warm0 0 1 2 3 > /dev/null
+omx_xchg_start warm0 1 0 1 2 3
+omx_xchg_wait warm0 0 1 2 3 > /dev/null
 omx_barrier warm0
-release_exchange warm0
+omx_xchg_release warm0
 omx_barrier warm0-closed
 info=$(omx_endpoint_info -b 0)
 for q in 0 1 2 3; do
@@ -111,8 +71,8 @@ for q in 0 1 2 3; do eval "pk$q=$(omx_mq_rx_packets $q)"; done
 for c in rx_tiny rx_small rx_medium rx_rndv rx_pull rx_pull_reply rx_notify; do
 	eval "base_$c=$(counter $c)"
 done
-start_exchange all 4 0 1 2 3 4 5 6 7
-t_check "8 exchanges of every class completed intact" wait_exchange all 0 1 2 3 4 5 6 7
+omx_xchg_start all 4 0 1 2 3 4 5 6 7
+t_check "8 exchanges of every class completed intact" omx_xchg_wait all 0 1 2 3 4 5 6 7
 omx_barrier exchanged
 check_placed all 4 0 1 2 3 4 5 6 7
 info=$(cat "$D/info.all")
@@ -127,24 +87,24 @@ for q in 0 1 2 3; do
 	t_check "rx queue $q carried frames" test "$(omx_mq_rx_packets $q)" -gt "$p"
 done
 omx_barrier counted
-release_exchange all
+omx_xchg_release all
 
 # --- move queue 1's IRQ to CPU 3: endpoints 1 and 5 follow it
 echo 3 > "/proc/irq/$(omx_mq_irq 1)/smp_affinity_list"
 omx_barrier moved
 # x86 moves an MSI vector when it next fires: a first exchange does that
-start_exchange warm 1 1
-wait_exchange warm 1 > /dev/null
+omx_xchg_start warm 1 1
+omx_xchg_wait warm 1 > /dev/null
 omx_barrier warm
-release_exchange warm
+omx_xchg_release warm
 omx_barrier warm-closed
 t_check "queue 1's IRQ now goes to CPU 3" test "$(omx_mq_irq_cpus 1)" = 3
-start_exchange moved 3 1 5
-t_check "exchanges after the move completed intact" wait_exchange moved 1 5
+omx_xchg_start moved 3 1 5
+t_check "exchanges after the move completed intact" omx_xchg_wait moved 1 5
 omx_barrier moved-done
 check_placed moved 4 1 5
 omx_barrier moved-counted
-release_exchange moved
+omx_xchg_release moved
 omx_mq_bind_irqs
 
 # --- two queues: the report follows, traffic goes on, nothing is lost
@@ -154,17 +114,17 @@ omx_barrier l2
 info=$(omx_endpoint_info -b 0)
 t_match "the report follows ethtool -L: 2 queues" '^board 0 steering: mode=[a-z]+ source=[a-z-]+ queues=2 ' "$info"
 t_nomatch "no third queue reported" '^board 0 queue 2:' "$info"
-start_exchange warm2 1 0 1
-wait_exchange warm2 0 1 > /dev/null
+omx_xchg_start warm2 1 0 1
+omx_xchg_wait warm2 0 1 > /dev/null
 omx_barrier warm2
-release_exchange warm2
+omx_xchg_release warm2
 omx_barrier warm2-closed
-start_exchange two 3 0 1 2 3
-t_check "exchanges on 2 queues completed intact" wait_exchange two 0 1 2 3
+omx_xchg_start two 3 0 1 2 3
+t_check "exchanges on 2 queues completed intact" omx_xchg_wait two 0 1 2 3
 omx_barrier two-done
 check_placed two 2 0 1 2 3
 omx_barrier two-counted
-release_exchange two
+omx_xchg_release two
 
 # --- one queue, its IRQ spread round-robin over the CPUs: no steering
 omx_mq_set_channels 1
@@ -181,8 +141,8 @@ irq=$(omx_mq_irq 0)
 	done
 ) &
 rotator=$!
-start_exchange spread 6 1 2 3
-t_check "exchanges on one spread queue completed intact" wait_exchange spread 1 2 3
+omx_xchg_start spread 6 1 2 3
+t_check "exchanges on one spread queue completed intact" omx_xchg_wait spread 1 2 3
 touch $D/stop-rotate
 wait "$rotator"
 omx_barrier spread-done
@@ -196,7 +156,7 @@ for e in 1 2 3; do
 done
 t_check "without steering some endpoint's frames were processed on several CPUs" test "$spread" -gt 0
 omx_barrier spread-counted
-release_exchange spread
+omx_xchg_release spread
 omx_mq_set_channels 4 && omx_mq_bind_irqs
 
 t_done

@@ -4,7 +4,7 @@
  * endpoints, for the steering tests (tests/multiqueue).
  *
  *   mx_exchange -e EID -d HOST[:BOARD] -r REID[,REID...] [-b BOARD]
- *               [-n ITERS] [-s SIZE,SIZE,...]
+ *               [-n ITERS] [-s SIZE,SIZE,...] [-x EID[,EID...]]
  *
  * Both sides run the same command towards each other: each connects to
  * the other's endpoints, then for every iteration and size sends one
@@ -16,7 +16,9 @@
  * The default sizes cover tiny, small, medium and large (pulled)
  * messages.  When done it prints "done sent=N received=N" and keeps the
  * endpoint open until its standard input reaches end of file, so that the
- * test can read the endpoint's counters first.  Exit status 0 when every
+ * test can read the endpoint's counters first.  -x opens more endpoints
+ * in the same process, right after the first, and leaves them idle (the
+ * binding tests: only the first open may bind the process).  Exit status 0 when every
  * message arrived intact.
  */
 #include <errno.h>
@@ -40,13 +42,15 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: %s -e EID -d HOST[:BOARD] -r REID[,REID...] [-b BOARD] [-n ITERS] [-s SIZES]\n"
+		"          [-x EIDS]\n"
 		"Exchange messages of every class with the same command on HOST.\n"
 		"  -b BOARD  local board (default 0)\n"
 		"  -e EID    local endpoint\n"
 		"  -d HOST   the peer's board name, as omx_info shows it (node1:0)\n"
 		"  -r REIDS  the peer's endpoints, comma-separated\n"
 		"  -n ITERS  iterations (default 20)\n"
-		"  -s SIZES  comma-separated sizes (default 0,20,100,4000,30000,100000)\n",
+		"  -s SIZES  comma-separated sizes (default 0,20,100,4000,30000,100000)\n"
+		"  -x EIDS   also open these local endpoints, idle (comma-separated)\n",
 		me);
 }
 
@@ -111,14 +115,16 @@ int main(int argc, char **argv)
 	const char *dest = NULL;
 	mx_segment_t seg;
 	uint32_t max = 0, i, it, j;
-	mx_endpoint_t ep;
+	mx_endpoint_t ep, extra[PEERS_MAX];
+	uint32_t extra_eids[PEERS_MAX];
+	unsigned int nextra = 0;
 	mx_status_t st;
 	mx_return_t ret;
 	uint64_t nic, t0;
 	char line[64];
 	int c;
 
-	while ((c = getopt(argc, argv, "b:e:d:r:n:s:h")) != -1) {
+	while ((c = getopt(argc, argv, "b:e:d:r:n:s:x:h")) != -1) {
 		switch (c) {
 		case 'b':
 			board = (unsigned int)number(optarg, "board");
@@ -137,6 +143,9 @@ int main(int argc, char **argv)
 			break;
 		case 's':
 			nsizes = parse_list(optarg, sizes, SIZES_MAX, "size");
+			break;
+		case 'x':
+			nextra = parse_list(optarg, extra_eids, PEERS_MAX, "extra endpoint");
 			break;
 		case 'h':
 			usage(stdout);
@@ -173,6 +182,11 @@ int main(int argc, char **argv)
 	ret = mx_open_endpoint(board, eid, KEY, NULL, 0, &ep);
 	if (ret != MX_SUCCESS)
 		die("mx_open_endpoint", ret);
+	for (j = 0; j < nextra; j++) {
+		ret = mx_open_endpoint(board, extra_eids[j], KEY, NULL, 0, &extra[j]);
+		if (ret != MX_SUCCESS)
+			die("mx_open_endpoint (-x)", ret);
+	}
 	ret = mx_hostname_to_nic_id((char *)dest, &nic);
 	if (ret != MX_SUCCESS)
 		die("mx_hostname_to_nic_id", ret);
@@ -230,6 +244,8 @@ int main(int argc, char **argv)
 	/* keep the endpoint (and its counters) until the test has read them */
 	while (fgets(line, sizeof(line), stdin))
 		;
+	for (j = 0; j < nextra; j++)
+		mx_close_endpoint(extra[j]);
 	mx_close_endpoint(ep);
 	mx_finalize();
 	free(out);

@@ -279,6 +279,130 @@ t_done() {
 	[ "$T_FAILED" -eq 0 ] && [ "$T_PASSED" -gt 0 ]
 }
 
+# The exchanges of the multiqueue tests: tests/mx/mx_exchange between
+# endpoint E of this node and endpoint E of the other, files in
+# $OMX_XCHG_DIR (default: this node's directory of the run).
+# omx_xchg_start TAG ITERS EID...: one mx_exchange per endpoint, each kept
+# open (its endpoint and counters alive) until omx_xchg_release TAG; its
+# output in x.TAG.EID, its pid in pid.TAG.EID.  $OMX_XCHG_PREFIX (words,
+# e.g. "env OMX_PROCESS_BINDING=core") runs before it, $OMX_XCHG_ARGS
+# are added to its options.
+omx_xchg_dir() {
+	local d=${OMX_XCHG_DIR:-$OMX_RUN_DIR/node$OMX_NODE.files}
+	mkdir -p "$d" && echo "$d"
+}
+
+omx_xchg_start() {
+	local tag=$1 iters=$2 e d
+	shift 2
+	d=$(omx_xchg_dir)
+	rm -f "$d/release.$tag"
+	for e in "$@"; do
+		# shellcheck disable=SC2086
+		$OMX_XCHG_PREFIX "$OMX_TOP/tests/mx/mx_exchange" -e "$e" \
+			-d "node$((1 - OMX_NODE)):0" -r "$e" -n "$iters" $OMX_XCHG_ARGS \
+			> "$d/x.$tag.$e" 2>&1 \
+			< <(while [ ! -e "$d/release.$tag" ]; do sleep 0.2; done) &
+		echo $! > "$d/pid.$tag.$e"
+	done
+}
+
+# omx_xchg_pid TAG EID, omx_xchg_out TAG EID: its pid, its output file
+omx_xchg_pid() { cat "$(omx_xchg_dir)/pid.$1.$2"; }
+omx_xchg_out() { echo "$(omx_xchg_dir)/x.$1.$2"; }
+
+# omx_xchg_finished TAG EID: the exchange printed its verdict or is gone
+omx_xchg_finished() {
+	grep -q '^done ' "$(omx_xchg_out "$1" "$2")" ||
+		! kill -0 "$(omx_xchg_pid "$1" "$2")" 2> /dev/null
+}
+
+# omx_xchg_wait TAG EID...: every exchange finished with every message intact
+omx_xchg_wait() {
+	local tag=$1 e f ok=0
+	shift
+	for e in "$@"; do
+		f=$(omx_xchg_out "$tag" "$e")
+		if ! omx_wait_for 600 omx_xchg_finished "$tag" "$e"; then
+			echo "  endpoint $e did not finish:"; sed 's/^/  | /' "$f"
+			ok=1
+		elif ! grep -q '^done sent=[1-9][0-9]* received=[1-9][0-9]* bad=0 ms=[0-9][0-9]*$' "$f"; then
+			echo "  endpoint $e failed:"; sed 's/^/  | /' "$f"
+			ok=1
+		fi
+	done
+	return $ok
+}
+
+# omx_xchg_release TAG...: let the exchanges of each TAG close their
+# endpoints, and wait for every background job of the test
+omx_xchg_release() {
+	local d tag
+	d=$(omx_xchg_dir)
+	for tag in "$@"; do
+		touch "$d/release.$tag"
+	done
+	wait
+}
+
+# omx_cpus_expand "0-2,5": "0,1,2,5"
+omx_cpus_expand() {
+	local r out=
+	for r in ${1//,/ }; do
+		case $r in
+		*-*) out="$out,$(seq -s, "${r%-*}" "${r#*-}")" ;;
+		*) out="$out,$r" ;;
+		esac
+	done
+	echo "${out#,}"
+}
+
+# omx_pus_of TYPE CPU: the PUs (OS numbers, "0,1") of the hwloc object of
+# TYPE (core, package, l3cache...) that holds CPU
+omx_pus_of() {
+	hwloc-calc "$1:$(hwloc-calc --pi "pu:$2" -I "$1")" --po -I pu
+}
+
+# omx_proc_allowed PID: the CPUs PID may run on, from /proc, expanded
+omx_proc_allowed() {
+	omx_cpus_expand "$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' "/proc/$1/status")"
+}
+
+# omx_mq_warm_up: wait for board 0 and the other node, then one exchange
+# on each of endpoints 0-3, unbound, so that every queue's vector has
+# fired (x86 moves a vector only when it next fires) and the driver has
+# seen frames on their hashed queues; checks that the mode is nic.
+omx_mq_warm_up() {
+	omx_wait_for 20 sh -c 'omx_info | grep -q "^board 0: .*status=up,running"'
+	omx_barrier loaded
+	t_check "the other node is a peer" omx_wait_for 60 sh -c \
+		"omx_info -d -w 1 | grep -q 'hostname=node$((1 - OMX_NODE)):0 board=0\$'"
+	omx_barrier discovered
+	OMX_XCHG_PREFIX="env OMX_PROCESS_BINDING=off" omx_xchg_start warm 1 0 1 2 3
+	omx_xchg_wait warm 0 1 2 3 > /dev/null
+	omx_barrier warmed
+	omx_xchg_release warm
+	omx_barrier warm-closed
+	t_match "steering is nic" '^board 0 steering: mode=nic ' "$(omx_endpoint_info -b 0)"
+}
+
+# The binding tests name each exchange process by a tag:
+# omx_bind_start TAG EID PREFIX...: one exchange (1 iteration) on endpoint
+# EID run under PREFIX (e.g. env OMX_PROCESS_BINDING=core), released with
+# omx_xchg_release TAG; omx_bind_pid/out/allowed TAG: its pid, its output,
+# the CPUs /proc says it may run on.
+declare -gA OMX_BIND_EID
+omx_bind_start() {
+	local tag=$1 e=$2
+	shift 2
+	OMX_BIND_EID[$tag]=$e
+	OMX_XCHG_PREFIX="$*" omx_xchg_start "$tag" 1 "$e"
+}
+omx_bind_eid() { echo "${OMX_BIND_EID[$1]}"; }
+omx_bind_pid() { omx_xchg_pid "$1" "${OMX_BIND_EID[$1]}"; }
+omx_bind_out() { cat "$(omx_xchg_out "$1" "${OMX_BIND_EID[$1]}")"; }
+omx_bind_allowed() { omx_proc_allowed "$(omx_bind_pid "$1")"; }
+
 # omx_hold BOARD INDEX OUTFILE: keep an endpoint open in the background
 # (omx_hold_endpoint) until omx_release; its verdict lands in OUTFILE.
 # Its stdin is a pipe from a process outside the job, so that waiting for
