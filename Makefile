@@ -74,7 +74,7 @@ MODDIR ?= /lib/modules/$(KVER)/extra
 DEPMOD ?= depmod
 LDCONFIG ?= ldconfig
 
-INST_LIBS := libomx/libomx.so.0 libomx/libmyriexpress.so libomx/libomx.a
+INST_LIBS := libomx/libomx.so.0 libomx/libmyriexpress.so libomx/libomx.a libomx/omx.pc
 INST_HDRS := $(addprefix libomx/include/,myriexpress.h mx_extensions.h mx_raw.h)
 INST_TOOLS := $(patsubst %.c,%,$(wildcard tools/*.c))
 # the XDP steering program and its tool need libbpf and clang (HAVE_BPF)
@@ -95,7 +95,8 @@ install:
 	ln -sf libomx.so.0 $(DESTDIR)$(LIBDIR)/libomx.so
 	install -m 0644 libomx/libomx.a $(DESTDIR)$(LIBDIR)/
 	install -m 0644 $(INST_HDRS) $(DESTDIR)$(INCLUDEDIR)/
-	sed -e 's|@PREFIX@|$(PREFIX)|g' libomx/omx.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/omx.pc
+	@# the built omx.pc names the private libraries configure found
+	sed -e 's|^prefix=.*|prefix=$(PREFIX)|' libomx/omx.pc > $(DESTDIR)$(PKGCONFIGDIR)/omx.pc
 	install -m 0755 $(INST_TOOLS) $(DESTDIR)$(BINDIR)/
 	install -m 0755 tools/omx_init $(DESTDIR)$(SBINDIR)/
 	$(if $(INST_BPF),install -D -m 0644 $(INST_BPF) $(DESTDIR)$(PREFIX)/lib/omx/$(notdir $(INST_BPF)))
