@@ -82,6 +82,10 @@ INST_BPF := $(if $(filter 1,$(HAVE_BPF)),firmware-patch/xdp/omx_xdp_steer.bpf.o)
 ifneq ($(HAVE_BPF),1)
 INST_TOOLS := $(filter-out tools/omx_xdp,$(INST_TOOLS))
 endif
+# omx_affinity needs hwloc (HAVE_HWLOC)
+ifneq ($(HAVE_HWLOC),1)
+INST_TOOLS := $(filter-out tools/omx_affinity,$(INST_TOOLS))
+endif
 INST_MANS := $(wildcard docs/man/*.[1-9])
 INST_BUILT := $(INST_LIBS) $(INST_TOOLS) $(INST_BPF) driver/linux/omx.ko
 

@@ -14,6 +14,7 @@ expected() {
 	/etc/omx/omx.conf
 	/etc/udev/rules.d/90-omx.rules
 	/lib/modules/$KVER/extra/omx.ko
+	$P/bin/omx_affinity
 	$P/bin/omx_counters
 	$P/bin/omx_endpoint_info
 	$P/bin/omx_hostname
