@@ -10,14 +10,7 @@ set -u
 cd "$(dirname "$0")/../.." || exit 1
 dir=firmware-patch/myri10ge
 out=${MYRI10GE_BUILD:-$dir/build}
-failed=0
-ok() { echo "ok - $1"; }
-nok() { echo "not ok - $1${2:+: $2}"; failed=$((failed + 1)); }
-check() {
-	local name=$1
-	shift
-	if "$@"; then ok "$name"; else nok "$name"; fi
-}
+. tests/check_lib.sh
 
 start=$(date +%s)
 "$dir/build.sh" --tools --sparse

@@ -12,14 +12,7 @@ dir=firmware-patch/myri10ge
 out=${MYRI10GE_BUILD:-$dir/build}
 ko=$out/myri10ge.ko
 probe=$out/myri10ge_omx_probe.ko
-failed=0
-ok() { echo "ok - $1"; }
-nok() { echo "not ok - $1${2:+: $2}"; failed=$((failed + 1)); }
-check() {
-	local name=$1
-	shift
-	if "$@"; then ok "$name"; else nok "$name"; fi
-}
+. tests/check_lib.sh
 finish() {
 	echo "wall time $(( $(date +%s) - start )) s"
 	if [ "$failed" -ne 0 ]; then

@@ -9,15 +9,7 @@ set -u
 cd "$(dirname "$0")/../.."
 out=tests/logs/bench-quick
 rm -rf "$out"
-failed=0
-ok() { echo "ok - $1"; }
-nok() { echo "not ok - $1"; failed=$((failed + 1)); }
-check() {
-	local name=$1
-	shift
-	if "$@"; then ok "$name"; else nok "$name"; fi
-}
-matches() { printf '%s\n' "$2" | grep -Eq -- "$1"; }
+. tests/check_lib.sh
 
 table=$(bench/run --quick --out "$out" 2>&1)
 st=$?
