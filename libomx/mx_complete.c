@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "omx_mx.h"
+#include "omx_sde.h"
 
 /* Locked.  The request behind *@request if it belongs to @ep, else NULL. */
 static struct omx_req *omx_req_of(struct mx_endpoint *ep, mx_request_t *request)
@@ -26,6 +27,9 @@ static struct omx_req *omx_req_of(struct mx_endpoint *ep, mx_request_t *request)
 /* Hands a done request's status to the caller and frees it. */
 static void omx_req_reap(struct omx_req *r, mx_status_t *status)
 {
+	if (r->type == OMX_REQ_RECV && (r->status.code == MX_STATUS_SUCCESS ||
+					r->status.code == MX_STATUS_TRUNCATED))
+		omx_sde_add(OMX_SDE_MESSAGES_RECEIVED, 1);
 	if (status)
 		*status = r->status;
 	omx_req_free(r);

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "omx_mx.h"
+#include "omx_sde.h"
 #include "omx_wire_codec.h"
 
 static mx_return_t omx_parse_params(struct mx_endpoint *ep, mx_param_t *params,
@@ -360,6 +361,7 @@ mx_return_t mx_close_endpoint(mx_endpoint_t ep)
 		pthread_join(ep->thread, NULL);
 	}
 	pthread_mutex_lock(&omx_global_lock);
+	omx_sde_endpoint_closing(ep);
 	omx_list_del(&ep->ep_link);
 	pthread_mutex_unlock(&omx_global_lock);
 	pthread_mutex_lock(&ep->lock);

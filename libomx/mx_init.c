@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "omx_mx.h"
+#include "omx_sde.h"
 
 pthread_mutex_t omx_global_lock = PTHREAD_MUTEX_INITIALIZER;
 bool omx_initialized;
@@ -175,6 +176,8 @@ mx_return_t mx__init_api(int api)
 	}
 	__atomic_store_n(&omx_initialized, true, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&omx_global_lock);
+	/* before the application's PAPI_library_init looks for SDE libraries */
+	omx_sde_init();
 	return MX_SUCCESS;
 }
 

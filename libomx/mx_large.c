@@ -11,6 +11,7 @@
 #include <sys/ioctl.h>
 
 #include "omx_mx.h"
+#include "omx_sde.h"
 #include "omx_wire_codec.h"
 
 mx_return_t omx_large_send_prepare(struct mx_endpoint *ep, struct omx_req *r, const char *fn)
@@ -210,6 +211,8 @@ void omx_handle_pull_done(struct mx_endpoint *ep, const struct omx_event *evt)
 	/* a failed pull reports what arrived before it stopped */
 	if (d->length < r->status.xfer_length)
 		r->status.xfer_length = d->length;
+	/* the driver wrote them into the application's buffer */
+	omx_sde_add(OMX_SDE_RECV_BYTES_COPIED, r->status.xfer_length);
 	if (code == MX_STATUS_SUCCESS) {
 		omx_notify_queue(r->partner, &r->rndv, r->status.xfer_length);
 		if (r->status.xfer_length < r->status.msg_length)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "omx_mx.h"
+#include "omx_sde.h"
 #include "omx_wire_codec.h"
 
 void omx_unexp_free(struct omx_unexp *u)
@@ -73,6 +74,7 @@ void omx_recv_fill(struct mx_endpoint *ep, struct omx_req *r, struct omx_partner
 	uint32_t xfer = len < r->length ? len : r->length;
 
 	omx_scatter(r->segs, r->nseg, data, xfer);
+	omx_sde_add(OMX_SDE_RECV_BYTES_COPIED, xfer);
 	omx_partner_addr(p, &r->status.source);
 	r->status.match_info = match;
 	r->status.msg_length = len;
@@ -162,6 +164,7 @@ bool omx_deliver(struct mx_endpoint *ep, struct omx_partner *p, uint16_t seq, ui
 	u->sync = sync;
 	omx_list_add_tail(&u->link, &ep->unexp);
 	ep->unexp_count++;
+	omx_sde_add(OMX_SDE_UNEXPECTED_MESSAGES, 1);
 	if (ep->unexp_callback)
 		ep->unexp_callback(ep->unexp_callback_ctx, match, (int)len);
 	return true;

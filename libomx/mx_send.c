@@ -9,6 +9,7 @@
 #include <sys/ioctl.h>
 
 #include "omx_mx.h"
+#include "omx_sde.h"
 #include "omx_wire_codec.h"
 
 static uint32_t omx_req_frames(struct mx_endpoint *ep, uint32_t length)
@@ -392,6 +393,7 @@ static mx_return_t omx_isend_common(mx_endpoint_t ep, mx_segment_t *segs, uint32
 		r->status.xfer_length = r->length;
 		omx_partner_addr(p, &r->status.source);
 		*request = (mx_request_t)r;
+		omx_sde_add(OMX_SDE_MESSAGES_SENT, 1);
 		omx_self_send(ep, r);
 		pthread_mutex_unlock(&ep->lock);
 		return MX_SUCCESS;
@@ -417,6 +419,7 @@ static mx_return_t omx_isend_common(mx_endpoint_t ep, mx_segment_t *segs, uint32
 	omx_partner_addr(p, &r->status.source);
 	omx_list_add_tail(&r->link, &p->waiting);
 	*request = (mx_request_t)r;
+	omx_sde_add(OMX_SDE_MESSAGES_SENT, 1);
 	omx_send_try_waiting(p);
 	omx_progress(ep);
 	pthread_mutex_unlock(&ep->lock);

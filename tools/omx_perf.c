@@ -28,6 +28,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#ifdef OMX_HAVE_PAPI
+#include <papi.h>
+#endif
+
 #include "myriexpress.h"
 #include "mx_extensions.h"
 
@@ -61,6 +65,409 @@ struct perf_begin {
 	uint32_t count;
 };
 
+/*
+ * --papi: counters around the timed loop of each round (docs/papi.md).
+ *
+ * Hardware events are counted in the user and the kernel domain by two
+ * event sets of PAPI's perf_event component.  PAPI runs one event set
+ * per component and thread at a time, so the kernel-domain set counts a
+ * second, identical timed round (pass 1) whose time is not reported.
+ * Software events (PAPI's sde component, e.g. libomx's
+ * sde:::omx::messages_received) have no domain: one set, counted with
+ * the user-domain set in pass 0.  Values are per message: count /
+ * iterations.  An event that could not be counted has no value, never 0.
+ */
+#define PERF_PAPI_MAX		16
+#define PERF_PAPI_NAME_MAX	128
+#define PERF_PAPI_DEFAULT	"default"
+
+struct perf_event {
+	char name[PERF_PAPI_NAME_MAX];
+	bool soft;			/* one value, no user/kernel domains */
+	int slot[2];			/* index in its set of pass 0/1, -1: not counted */
+};
+
+/* Per result: [event][0] user (or a software count), [1] kernel. */
+struct perf_counts {
+	bool have[PERF_PAPI_MAX][2];
+	double per_msg[PERF_PAPI_MAX][2];
+};
+
+struct perf_papi {
+	int nevents;
+	struct perf_event ev[PERF_PAPI_MAX];
+	int set_soft, set_user, set_kernel;	/* PAPI_NULL when empty */
+	int nsoft, nuser, nkernel;
+};
+
+/* Is there a pass 1 (kernel-domain hardware counts)? */
+static bool papi_kernel_pass(const struct perf_papi *pp)
+{
+	return pp->nkernel > 0;
+}
+
+static const char *papi_column_suffix(const struct perf_event *e, int dom, enum perf_format fmt)
+{
+	if (e->soft)
+		return "";
+	if (fmt == FMT_CSV)
+		return dom ? ":kernel" : ":user";
+	return dom ? "/k" : "/u";
+}
+
+static int papi_column_width(const struct perf_event *e)
+{
+	int w = (int)strlen(e->name) + (e->soft ? 0 : 2);
+
+	return w < 12 ? 12 : w;
+}
+
+static void papi_print_header(const struct perf_papi *pp, enum perf_format fmt)
+{
+	int i, d;
+
+	for (i = 0; i < pp->nevents; i++)
+		for (d = 0; d < (pp->ev[i].soft ? 1 : 2); d++) {
+			if (fmt == FMT_CSV)
+				printf(",%s%s", pp->ev[i].name, papi_column_suffix(&pp->ev[i], d, fmt));
+			else
+				printf(" %*s%s", papi_column_width(&pp->ev[i]) -
+				       (int)strlen(papi_column_suffix(&pp->ev[i], d, fmt)),
+				       pp->ev[i].name, papi_column_suffix(&pp->ev[i], d, fmt));
+		}
+}
+
+static void papi_print_values(const struct perf_papi *pp, enum perf_format fmt,
+			      const struct perf_counts *c)
+{
+	int i, d;
+
+	for (i = 0; i < pp->nevents; i++)
+		for (d = 0; d < (pp->ev[i].soft ? 1 : 2); d++) {
+			int w = papi_column_width(&pp->ev[i]);
+
+			if (fmt == FMT_CSV && c->have[i][d])
+				printf(",%.3f", c->per_msg[i][d]);
+			else if (fmt == FMT_CSV)
+				printf(",");
+			else if (c->have[i][d])
+				printf(" %*.3f", w, c->per_msg[i][d]);
+			else
+				printf(" %*s", w, "");
+		}
+}
+
+static void papi_print_json_value(const struct perf_counts *c, int i, int d)
+{
+	if (c->have[i][d])
+		printf("%.3f", c->per_msg[i][d]);
+	else
+		printf("null");
+}
+
+static void print_json_string(const char *s);
+
+static void papi_print_json(const struct perf_papi *pp, const struct perf_counts *c)
+{
+	int i;
+
+	if (!pp->nevents)
+		return;
+	printf(", \"papi\": {");
+	for (i = 0; i < pp->nevents; i++) {
+		printf("%s", i ? ", " : "");
+		print_json_string(pp->ev[i].name);
+		if (pp->ev[i].soft) {
+			printf(": {\"count\": ");
+			papi_print_json_value(c, i, 0);
+		} else {
+			printf(": {\"user\": ");
+			papi_print_json_value(c, i, 0);
+			printf(", \"kernel\": ");
+			papi_print_json_value(c, i, 1);
+		}
+		printf("}");
+	}
+	printf("}");
+}
+
+/* Splits --papi's list into pp->ev (names only); false on a bad list. */
+static bool papi_parse_list(struct perf_papi *pp, const char *list)
+{
+	const char *s = list;
+
+	pp->nevents = 0;
+	for (;;) {
+		size_t n = strcspn(s, ",");
+
+		if (!n || n >= PERF_PAPI_NAME_MAX) {
+			fprintf(stderr, "omx_perf: bad --papi list '%s': give EVENT[,EVENT...] with names of at most %d characters\n",
+				list, PERF_PAPI_NAME_MAX - 1);
+			return false;
+		}
+		if (pp->nevents == PERF_PAPI_MAX) {
+			fprintf(stderr, "omx_perf: --papi takes at most %d events\n", PERF_PAPI_MAX);
+			return false;
+		}
+		memcpy(pp->ev[pp->nevents].name, s, n);
+		pp->ev[pp->nevents].name[n] = '\0';
+		pp->nevents++;
+		if (!s[n])
+			return true;
+		s += n + 1;
+	}
+}
+
+#ifdef OMX_HAVE_PAPI
+/* Is NAME one of the events the sde component knows now? */
+static bool papi_sde_known(const char *name)
+{
+	int cidx = PAPI_get_component_index("sde");
+	int code = PAPI_NATIVE_MASK;
+	char n[PAPI_MAX_STR_LEN];
+
+	/*
+	 * PAPI_event_name_to_code accepts any sde::: name (a placeholder for
+	 * a library that registers later): only the enumeration says which
+	 * events exist.
+	 */
+	if (cidx < 0 || PAPI_enum_cmp_event(&code, PAPI_ENUM_FIRST, cidx) != PAPI_OK)
+		return false;
+	do {
+		if (PAPI_event_code_to_name(code, n) == PAPI_OK && !strcmp(n, name))
+			return true;
+	} while (PAPI_enum_cmp_event(&code, PAPI_ENUM_EVENTS, cidx) == PAPI_OK);
+	return false;
+}
+
+static bool papi_available(const char *name)
+{
+	int code;
+
+	return PAPI_event_name_to_code(name, &code) == PAPI_OK && PAPI_query_event(code) == PAPI_OK;
+}
+
+/* A hardware event set of component CIDX counting in DOMAIN, or PAPI_NULL. */
+static int papi_hw_set(int cidx, int domain, const char *dom_name)
+{
+	PAPI_option_t opt;
+	int set = PAPI_NULL, ret;
+
+	ret = PAPI_create_eventset(&set);
+	if (ret == PAPI_OK)
+		ret = PAPI_assign_eventset_component(set, cidx);
+	if (ret == PAPI_OK) {
+		memset(&opt, 0, sizeof(opt));
+		opt.domain.eventset = set;
+		opt.domain.domain = domain;
+		ret = PAPI_set_opt(PAPI_DOMAIN, &opt);
+	}
+	if (ret != PAPI_OK) {
+		fprintf(stderr, "omx_perf: cannot count hardware events in the %s domain (PAPI: %s; see /proc/sys/kernel/perf_event_paranoid): not counted\n",
+			dom_name, PAPI_strerror(ret));
+		if (set != PAPI_NULL)
+			PAPI_destroy_eventset(&set);
+		return PAPI_NULL;
+	}
+	return set;
+}
+
+/* Adds event I to SET as its *N-th event, or says why not. */
+static void papi_add(struct perf_papi *pp, int i, int set, int *n, int pass, const char *what)
+{
+	int ret = PAPI_add_named_event(set, pp->ev[i].name);
+
+	if (ret == PAPI_OK) {
+		pp->ev[i].slot[pass] = (*n)++;
+		return;
+	}
+	fprintf(stderr, "omx_perf: %s cannot be counted%s (PAPI: %s): not counted\n",
+		pp->ev[i].name, what, PAPI_strerror(ret));
+}
+
+/*
+ * Resolves and adds the events of PP.  Returns 0, or 2 after a message
+ * for an unknown event name, 1 when PAPI itself does not start.
+ */
+static int papi_setup(struct perf_papi *pp)
+{
+	const PAPI_component_info_t *ci;
+	char missing[PERF_PAPI_MAX * PERF_PAPI_NAME_MAX] = "";
+	int ret, cidx, i, code;
+	bool hw_ok, any_hw = false;
+	const char *reason;
+
+	pp->set_soft = pp->set_user = pp->set_kernel = PAPI_NULL;
+	pp->nsoft = pp->nuser = pp->nkernel = 0;
+	ret = PAPI_library_init(PAPI_VER_CURRENT);
+	if (ret != PAPI_VER_CURRENT) {
+		fprintf(stderr, "omx_perf: cannot initialise PAPI: %s\n",
+			ret > 0 ? "libpapi is not the version omx_perf was built with" :
+				  PAPI_strerror(ret));
+		return 1;
+	}
+	cidx = PAPI_get_component_index("perf_event");
+	ci = cidx >= 0 ? PAPI_get_component_info(cidx) : NULL;
+	hw_ok = ci && !ci->disabled;
+	reason = !ci ? "PAPI has no perf_event component" :
+		 ci->disabled_reason[0] ? ci->disabled_reason : "perf_event component disabled";
+	for (i = 0; i < pp->nevents; i++) {
+		struct perf_event *e = &pp->ev[i];
+
+		e->slot[0] = e->slot[1] = -1;
+		if (!strcmp(e->name, PERF_PAPI_DEFAULT)) {
+			/* the paper's L2 misses: total if the CPU has it, else data */
+			snprintf(e->name, sizeof(e->name), "%s",
+				 hw_ok && !papi_available("PAPI_L2_TCM") && papi_available("PAPI_L2_DCM") ?
+				 "PAPI_L2_DCM" : "PAPI_L2_TCM");
+		}
+		if (!strncmp(e->name, "sde:::", 6)) {
+			if (!papi_sde_known(e->name)) {
+				fprintf(stderr, "omx_perf: unknown event '%s': no such software-defined event (papi_native_avail lists them; libomx exports sde:::omx::messages_sent, messages_received, recv_bytes_copied, unexpected_messages, rx_frames_off_cpu)\n",
+					e->name);
+				return 2;
+			}
+			e->soft = true;
+			continue;
+		}
+		if (PAPI_event_name_to_code(e->name, &code) == PAPI_OK) {
+			/* a preset, or a native event of some component */
+			e->soft = !IS_PRESET(code) &&
+				  PAPI_get_event_component(code) == PAPI_get_component_index("sde");
+		} else if (!hw_ok && (!strncmp(e->name, "perf::", 6) ||
+				      !strncmp(e->name, "perf_raw::", 10))) {
+			/* a perf_event native name that cannot be checked without a PMU */
+			e->soft = false;
+		} else {
+			fprintf(stderr, "omx_perf: unknown event '%s': neither a PAPI preset (papi_avail) nor a native event (papi_native_avail)\n",
+				e->name);
+			return 2;
+		}
+		if (!e->soft)
+			any_hw = true;
+	}
+	if (any_hw && !hw_ok) {
+		/* one line for them all; the run goes on without them */
+		for (i = 0; i < pp->nevents; i++)
+			if (!pp->ev[i].soft)
+				snprintf(missing + strlen(missing), sizeof(missing) - strlen(missing),
+					 "%s%s", missing[0] ? "," : "", pp->ev[i].name);
+		fprintf(stderr, "omx_perf: hardware counters are unavailable (PAPI perf_event component: %s): %s not counted\n",
+			reason, missing);
+	} else if (any_hw) {
+		pp->set_user = papi_hw_set(cidx, PAPI_DOM_USER, "user");
+		pp->set_kernel = papi_hw_set(cidx, PAPI_DOM_KERNEL, "kernel");
+	}
+	for (i = 0; i < pp->nevents; i++) {
+		if (pp->ev[i].soft) {
+			if (pp->set_soft == PAPI_NULL &&
+			    (ret = PAPI_create_eventset(&pp->set_soft)) != PAPI_OK) {
+				fprintf(stderr, "omx_perf: cannot create a PAPI event set: %s\n",
+					PAPI_strerror(ret));
+				return 1;
+			}
+			papi_add(pp, i, pp->set_soft, &pp->nsoft, 0, "");
+			continue;
+		}
+		if (pp->set_user != PAPI_NULL)
+			papi_add(pp, i, pp->set_user, &pp->nuser, 0, " in the user domain");
+		if (pp->set_kernel != PAPI_NULL)
+			papi_add(pp, i, pp->set_kernel, &pp->nkernel, 1, " in the kernel domain");
+	}
+	return 0;
+}
+
+/* The sets counting in PASS; their number in *n. */
+static int papi_pass_sets(const struct perf_papi *pp, int pass, int sets[2], int counts[2])
+{
+	int n = 0;
+
+	if (pass == 0 && pp->nsoft) {
+		sets[n] = pp->set_soft;
+		counts[n++] = pp->nsoft;
+	}
+	if (pass == 0 && pp->nuser) {
+		sets[n] = pp->set_user;
+		counts[n++] = pp->nuser;
+	}
+	if (pass == 1 && pp->nkernel) {
+		sets[n] = pp->set_kernel;
+		counts[n++] = pp->nkernel;
+	}
+	return n;
+}
+
+static bool papi_start(const struct perf_papi *pp, int pass)
+{
+	int sets[2], counts[2], n = papi_pass_sets(pp, pass, sets, counts), i, ret;
+
+	for (i = 0; i < n; i++) {
+		ret = PAPI_start(sets[i]);
+		if (ret != PAPI_OK) {
+			fprintf(stderr, "omx_perf: PAPI_start: %s\n", PAPI_strerror(ret));
+			while (i--)
+				PAPI_stop(sets[i], NULL);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Stops PASS's sets and fills C with their counts per message of ITERS. */
+static bool papi_stop(const struct perf_papi *pp, int pass, uint32_t iters, struct perf_counts *c)
+{
+	long long vals[2][PERF_PAPI_MAX];
+	int sets[2], counts[2], n = papi_pass_sets(pp, pass, sets, counts), s, i, ret;
+	bool ok = true;
+
+	for (s = 0; s < n; s++) {
+		ret = PAPI_stop(sets[s], vals[s]);
+		if (ret != PAPI_OK) {
+			fprintf(stderr, "omx_perf: PAPI_stop: %s\n", PAPI_strerror(ret));
+			ok = false;
+		}
+	}
+	if (!ok || !iters)
+		return ok;
+	for (i = 0; i < pp->nevents; i++) {
+		const struct perf_event *e = &pp->ev[i];
+		int set = pass ? pp->set_kernel : e->soft ? pp->set_soft : pp->set_user;
+
+		if (e->slot[pass] < 0)
+			continue;
+		for (s = 0; s < n; s++)
+			if (sets[s] == set) {
+				c->have[i][pass] = true;
+				c->per_msg[i][pass] = (double)vals[s][e->slot[pass]] / iters;
+			}
+	}
+	return true;
+}
+#else
+/* not reached: the option itself is refused */
+static int papi_setup(struct perf_papi *pp)
+{
+	(void)pp;
+	return 2;
+}
+
+static bool papi_start(const struct perf_papi *pp, int pass)
+{
+	(void)pp;
+	(void)pass;
+	return true;
+}
+
+static bool papi_stop(const struct perf_papi *pp, int pass, uint32_t iters, struct perf_counts *c)
+{
+	(void)pp;
+	(void)pass;
+	(void)iters;
+	(void)c;
+	return true;
+}
+#endif
+
 struct perf_result {
 	enum perf_test test;
 	uint32_t size;
@@ -68,6 +475,7 @@ struct perf_result {
 	double latency_us;
 	double mbps;
 	double mibps;
+	struct perf_counts papi;
 };
 
 struct perf {
@@ -78,6 +486,7 @@ struct perf {
 	uint8_t *sbuf, *rbuf;
 	uint32_t buflen;
 	char host[MX_MAX_HOSTNAME_LEN], peer_name[MX_MAX_HOSTNAME_LEN + 16];
+	struct perf_papi papi;		/* --papi; nevents 0 without it */
 };
 
 static const char *const test_names[] = { "quit", "pingpong", "stream" };
@@ -116,6 +525,10 @@ static void usage(FILE *out)
 		"  -f, --format F           table (default), csv or json\n"
 		"  -T, --timeout MS         connect and per-message timeout (default 10000)\n"
 		"  -k, --key N              endpoint filter key (default 0x%x)\n"
+		"      --papi [E1,E2,...]   count PAPI events around each timed loop, per\n"
+		"                           message (hardware: user and kernel domains);\n"
+		"                           none or 'default': L2 misses (PAPI_L2_TCM, else\n"
+		"                           PAPI_L2_DCM); a server prints one line per round\n"
 		"  -h, --help               show this help\n"
 		"Latency is half a round trip (pingpong) or the time per message (stream);\n"
 		"MB/s = 10^6 bytes/s, MiB/s = 2^20 bytes/s.\n",
@@ -321,9 +734,12 @@ static bool stream_server(struct perf *p, uint32_t size, uint32_t count,
 	return send_wait(p, NULL, 0, PERF_DONE, "stream end");
 }
 
-/* Client: one round (warm-up or timed) of TEST; *elapsed_us gets its time. */
+/*
+ * Client: one round (warm-up or timed) of TEST; *elapsed_us gets its
+ * time.  PASS >= 0: --papi counts the loop (pass 0 or 1) into *C.
+ */
 static bool client_round(struct perf *p, enum perf_test test, uint32_t size, uint32_t count,
-			 double *elapsed_us)
+			 double *elapsed_us, int pass, struct perf_counts *c)
 {
 	struct perf_begin b = {
 		.magic = PERF_MAGIC, .version = PERF_VERSION, .test = test,
@@ -333,7 +749,7 @@ static bool client_round(struct perf *p, enum perf_test test, uint32_t size, uin
 	mx_status_t st;
 	uint32_t status = 1;
 	double t0;
-	bool ok;
+	bool ok, counting;
 
 	if (!post_recv(p, &status, sizeof(status), PERF_READY, &rreq, "server's answer") ||
 	    !send_wait(p, &b, sizeof(b), PERF_BEGIN, "request to the server") ||
@@ -344,10 +760,14 @@ static bool client_round(struct perf *p, enum perf_test test, uint32_t size, uin
 			test_names[test], count, size);
 		return false;
 	}
+	/* counting starts after READY: the control messages are not counted */
+	counting = pass >= 0 && papi_start(&p->papi, pass);
 	t0 = now_us();
 	ok = test == TEST_PINGPONG ? pingpong_client(p, size, count) :
 				     stream_client(p, size, count);
 	*elapsed_us = now_us() - t0;
+	if (counting)
+		papi_stop(&p->papi, pass, ok ? count : 0, c);
 	return ok;
 }
 
@@ -355,12 +775,16 @@ static void print_header(const struct perf *p, enum perf_format fmt, uint32_t it
 			 uint32_t warmup)
 {
 	if (fmt == FMT_CSV) {
-		printf("test,mode,bytes,iterations,latency_us,MBps,MiBps\n");
+		printf("test,mode,bytes,iterations,latency_us,MBps,MiBps");
+		papi_print_header(&p->papi, fmt);
+		printf("\n");
 	} else if (fmt == FMT_TABLE) {
 		printf("# omx_perf: %s board %u -> %s endpoint %u, mode %s, %u iterations, %u warm-up\n",
 		       p->host, p->board, p->peer_name, p->reid, mode_names[p->mode], iters, warmup);
-		printf("%-9s %-5s %9s %12s %11s %11s\n", "test", "mode", "bytes", "latency_us",
+		printf("%-9s %-5s %9s %12s %11s %11s", "test", "mode", "bytes", "latency_us",
 		       "MB/s", "MiB/s");
+		papi_print_header(&p->papi, fmt);
+		printf("\n");
 	}
 	fflush(stdout);
 }
@@ -368,11 +792,13 @@ static void print_header(const struct perf *p, enum perf_format fmt, uint32_t it
 static void print_result(const struct perf *p, enum perf_format fmt, const struct perf_result *r)
 {
 	if (fmt == FMT_CSV)
-		printf("%s,%s,%u,%u,%.3f,%.3f,%.3f\n", test_names[r->test], mode_names[p->mode],
+		printf("%s,%s,%u,%u,%.3f,%.3f,%.3f", test_names[r->test], mode_names[p->mode],
 		       r->size, r->iters, r->latency_us, r->mbps, r->mibps);
 	else if (fmt == FMT_TABLE)
-		printf("%-9s %-5s %9u %12.3f %11.3f %11.3f\n", test_names[r->test],
+		printf("%-9s %-5s %9u %12.3f %11.3f %11.3f", test_names[r->test],
 		       mode_names[p->mode], r->size, r->latency_us, r->mbps, r->mibps);
+	papi_print_values(&p->papi, fmt, &r->papi);
+	printf("\n");
 	fflush(stdout);
 }
 
@@ -399,11 +825,14 @@ static void print_json(const struct perf *p, const struct perf_result *res, size
 	print_json_string(p->peer_name);
 	printf(", \"peer_endpoint\": %u, \"mode\": \"%s\", \"warmup\": %u, \"results\": [",
 	       p->reid, mode_names[p->mode], warmup);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		printf("%s\n  {\"test\": \"%s\", \"bytes\": %u, \"iterations\": %u, "
-		       "\"latency_us\": %.3f, \"MBps\": %.3f, \"MiBps\": %.3f}",
+		       "\"latency_us\": %.3f, \"MBps\": %.3f, \"MiBps\": %.3f",
 		       i ? "," : "", test_names[res[i].test], res[i].size, res[i].iters,
 		       res[i].latency_us, res[i].mbps, res[i].mibps);
+		papi_print_json(&p->papi, &res[i].papi);
+		printf("}");
+	}
 	printf("\n]}\n");
 	fflush(stdout);
 }
@@ -583,9 +1012,14 @@ static int run_client(struct perf *p, const struct client_opts *o)
 			struct perf_result r = { .test = t, .size = size, .iters = o->iters };
 			double us = 0;
 
+			double us2;
+
 			ok = grow_buffers(p, size) &&
-			     (!o->warmup || client_round(p, t, size, o->warmup, &us)) &&
-			     (!o->iters || client_round(p, t, size, o->iters, &us));
+			     (!o->warmup || client_round(p, t, size, o->warmup, &us, -1, NULL)) &&
+			     (!o->iters || client_round(p, t, size, o->iters, &us, 0, &r.papi)) &&
+			     /* the kernel domain's hardware counts: an identical round */
+			     (!o->iters || !papi_kernel_pass(&p->papi) ||
+			      client_round(p, t, size, o->iters, &us2, 1, &r.papi));
 			if (!ok) {
 				fprintf(stderr, "omx_perf: %s of %u bytes failed\n", test_names[t], size);
 				break;
@@ -622,12 +1056,34 @@ static int run_client(struct perf *p, const struct client_opts *o)
 	return ok ? 0 : 1;
 }
 
-/* Server: answer one BEGIN; false ends the session. */
-static bool serve_round(struct perf *p, const struct perf_begin *b, const mx_status_t *st)
+/*
+ * Server with --papi: one line per round (warm-up rounds and the
+ * client's kernel-domain repeat included, the server cannot tell them
+ * apart), software events and hardware events in the user domain.
+ */
+static void print_server_counts(const struct perf *p, unsigned long round,
+				const struct perf_begin *b, const struct perf_counts *c)
+{
+	int i;
+
+	printf("omx_perf: round %lu %s %u bytes x %u:", round, test_names[b->test], b->size,
+	       b->count);
+	for (i = 0; i < p->papi.nevents; i++) {
+		printf(" %s%s=", p->papi.ev[i].name, p->papi.ev[i].soft ? "" : "/u");
+		if (c->have[i][0])
+			printf("%.3f", c->per_msg[i][0]);
+	}
+	printf("\n");
+	fflush(stdout);
+}
+
+/* Server: answer one BEGIN (the ROUND-th of the session); false ends the session. */
+static bool serve_round(struct perf *p, unsigned long round, const struct perf_begin *b,
+			const mx_status_t *st)
 {
 	mx_request_t win[PERF_WINDOW];
 	uint32_t status = 0, i;
-	bool valid;
+	bool valid, counting, ok;
 
 	p->peer = st->source;
 	valid = st->xfer_length == sizeof(*b) && b->magic == PERF_MAGIC &&
@@ -648,9 +1104,17 @@ static bool serve_round(struct perf *p, const struct perf_begin *b, const mx_sta
 				return false;
 	if (!send_wait(p, &status, sizeof(status), PERF_READY, "answer to the client"))
 		return false;
-	if (b->test == TEST_STREAM)
-		return stream_server(p, b->size, b->count, win);
-	return pingpong_server(p, b->size, b->count);
+	counting = p->papi.nevents && papi_start(&p->papi, 0);
+	ok = b->test == TEST_STREAM ? stream_server(p, b->size, b->count, win) :
+				      pingpong_server(p, b->size, b->count);
+	if (counting) {
+		struct perf_counts c;
+
+		memset(&c, 0, sizeof(c));
+		papi_stop(&p->papi, 0, ok ? b->count : 0, &c);
+		print_server_counts(p, round, b, &c);
+	}
+	return ok;
 }
 
 /* Serve one client from its first BEGIN to its goodbye. */
@@ -693,7 +1157,7 @@ static bool serve_client(struct perf *p)
 			fflush(stdout);
 			return true;
 		}
-		if (!serve_round(p, &b, &st))
+		if (!serve_round(p, rounds + 1, &b, &st))
 			return false;
 		rounds++;
 	}
@@ -736,6 +1200,7 @@ int main(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "key", required_argument, NULL, 'k' },
+		{ "papi", optional_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -823,6 +1288,17 @@ int main(int argc, char **argv)
 			if (!parse_u32(optarg, &p.key))
 				bad_arg("--key", optarg);
 			break;
+		case 'P':
+#ifndef OMX_HAVE_PAPI
+			fprintf(stderr, "omx_perf: built without PAPI (./configure --without-papi, or PAPI or libsde missing): --papi is not available\n");
+			return 2;
+#endif
+			/* "--papi E1,E2" as well as "--papi=E1,E2"; a bare --papi is the default */
+			if (!optarg && optind < argc && argv[optind][0] != '-')
+				optarg = argv[optind++];
+			if (!papi_parse_list(&p.papi, optarg ? optarg : PERF_PAPI_DEFAULT))
+				return 2;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -844,6 +1320,11 @@ int main(int argc, char **argv)
 		p.eid = PERF_DEFAULT_EID;
 	if (!init_mx())
 		return 1;
+	/* after mx_init: libomx has registered its software-defined events */
+	if (p.papi.nevents && (rc = papi_setup(&p.papi)) != 0) {
+		mx_finalize();
+		return rc;
+	}
 	if (!open_endpoint(&p)) {
 		mx_finalize();
 		return 1;
