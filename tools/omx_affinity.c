@@ -4,9 +4,9 @@
  * processes of its endpoints run, in the paper's placement classes
  * (SC same core, S$ shared cache, SP same package, OP other package).
  *
- * One snapshot (driver ioctls, /proc, hwloc) is taken per refresh and
- * then rendered as text, JSON or SVG, so that the three always say the
- * same thing.  The text lines and JSON keys are stable (omx_affinity(1)).
+ * One snapshot (driver ioctls or a --state file, /proc, hwloc) is taken
+ * per refresh and then rendered as text, JSON or SVG, so that the three
+ * always say the same thing.  The text lines and JSON keys are stable (omx_affinity(1)).
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -704,7 +704,7 @@ static int collect(struct omx_lib_dev *dev, const char *state, struct aff_snapsh
 	if (s->irqbalance_pid)
 		warn(s, "irqbalance", -1, -1, -1,
 		     "irqbalance is running (pid %d): it moves the queues' IRQs, so the classes "
-		     "may change under you; stop it or ban these IRQs (IRQBALANCE_BANNED_CPUS)",
+		     "may change under you; stop it, or keep it off them with --banirq",
 		     s->irqbalance_pid);
 	if (state)
 		return load_state(s, state, only);
@@ -1078,14 +1078,18 @@ static void svg_draw(struct svg_ctx *c, hwloc_obj_t obj, double x, double y)
 			c->pus[obj->os_index] = (struct svg_pu){ 1, x, y, w, h, 0 };
 		return;
 	}
-	if (obj->parent)
+	if (obj->parent) {
 		fprintf(c->out, "<rect class=\"obj\" data-type=\"%s\" x=\"%.0f\" y=\"%.0f\" width=\"%.0f\" "
 			"height=\"%.0f\" fill=\"%s\" stroke=\"#444\"/>\n<text x=\"%.0f\" y=\"%.0f\" "
-			"font-size=\"12\">%s L#%u %s</text>\n", type, x, y, w, h,
+			"font-size=\"12\">%s L#%u ", type, x, y, w, h,
 			obj->type == HWLOC_OBJ_PACKAGE ? "#e8e8e8" :
 			obj->type == HWLOC_OBJ_CORE ? "#f4f4d8" :
 			hwloc_obj_type_is_cache(obj->type) ? "#dde8f4" : "#f2f2f2",
-			x + 4, y + 13, type, obj->logical_index, attr);
+			x + 4, y + 13, type, obj->logical_index);
+		/* attributes of an XML topology are anybody's text */
+		xml_text(c->out, attr, sizeof(attr));
+		fputs("</text>\n", c->out);
+	}
 	n = drawn_children(obj, kids, SVG_KIDS_MAX);
 	for (cx = x + SVG_PAD, i = 0; i < n; i++) {
 		svg_measure(c, kids[i], &cw, &ch);
