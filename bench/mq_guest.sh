@@ -1,11 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Inside the multiqueue testbed (both nodes), for bench/multiqueue:
 # measure omx with three receive set-ups on both nodes, one after the
-# other in the same guest run:
-#   spread  one rx queue, its IRQ moved round-robin over the CPUs every
-#           50 ms (what the paper's chipset did with one MSI vector)
-#   cpu0    one rx queue, its IRQ on CPU 0
-#   mq      4 rx queues hashed by endpoint, queue q's IRQ on CPU q
+# other in the same guest run (spread, cpu0 and mq: bench/mq_setup.sh).
 # Per set-up: 0-byte ping-pong latency and 4 MiB stream throughput
 # (omx_perf, endpoint 1, both processes on CPU 1), then 4 processes per
 # node (endpoint p on CPU p) doing an all-to-all exchange (mx_exchange).
@@ -24,41 +20,7 @@ else
 fi
 ncpu=$(nproc)
 
-rotator=
-stop_rotator() {
-	[ -n "$rotator" ] || return 0
-	touch /tmp/stop-rotate
-	wait "$rotator"
-	rotator=
-	rm -f /tmp/stop-rotate
-}
-
-# setup NAME: put this node's NIC in set-up NAME
-setup() {
-	stop_rotator
-	case "$1" in
-	spread)
-		omx_mq_set_channels 1 || return 1
-		irq=$(omx_mq_irq 0)
-		(
-			i=0
-			while [ ! -e /tmp/stop-rotate ]; do
-				echo $((i % ncpu)) > "/proc/irq/$irq/smp_affinity_list"
-				i=$((i + 1))
-				sleep 0.05
-			done
-		) &
-		rotator=$!
-		;;
-	cpu0)
-		omx_mq_set_channels 1 || return 1
-		echo 0 > "/proc/irq/$(omx_mq_irq 0)/smp_affinity_list"
-		;;
-	mq)
-		omx_mq_set_channels 4 && omx_mq_bind_irqs || return 1
-		;;
-	esac
-}
+. bench/mq_setup.sh
 
 # a2a TAG: 4 processes per node, endpoint p on CPU p, all-to-all; prints
 # the slowest process's milliseconds
@@ -90,7 +52,7 @@ omx_barrier discovered
 
 [ "$me" = 0 ] && echo "setup,lat0_us,stream4M_MBps,a2a_ms" > "$out/mq.csv"
 for s in spread cpu0 mq; do
-	setup "$s" || exit 1
+	bench_setup "$s" || exit 1
 	omx_barrier "setup-$s"
 	if [ "$me" = 1 ]; then
 		taskset -c 1 omx_perf -e 1 -1 > "/tmp/srv.$s.lat" 2>&1
@@ -113,6 +75,6 @@ for s in spread cpu0 mq; do
 		echo "bench: $s: latency ${lat:-?} us, 4 MiB stream ${bw:-?} MB/s, all-to-all ${ms} ms"
 	fi
 done
-stop_rotator
-setup mq
+bench_stop_rotator
+bench_setup mq
 exit 0
