@@ -161,18 +161,36 @@ static void omx_steering_irq_name(int irq, char *buf, size_t size)
 	raw_spin_unlock_irqrestore(&desc->lock, flags);
 }
 
-/* CPUs @irq is delivered to: its effective affinity, else its affinity. */
+/*
+ * CPUs @irq is delivered to: its effective affinity (its affinity if no
+ * effective one is kept), unless a change of affinity is pending.  x86
+ * moves an MSI vector only when it next fires: until then the old CPU
+ * stays effective while the next interrupt already goes to the new
+ * CPUs (desc->pending_mask, what /proc/irq/N/smp_affinity_list shows),
+ * and that is where a process binding now must go.
+ */
 static void omx_steering_irq_cpus(int irq, __u64 words[OMX_CPUMASK_WORDS])
 {
 	struct irq_data *data = irq_get_irq_data(irq);
-	const struct cpumask *mask = NULL;
+	const struct cpumask *mask;
+	struct irq_desc *desc;
+	unsigned long flags;
 
-	if (data) {
-		mask = irq_data_get_effective_affinity_mask(data);
-		if (!mask || cpumask_empty(mask))
-			mask = irq_data_get_affinity_mask(data);
+	if (!data) {
+		omx_steering_mask_to_words(NULL, words);
+		return;
 	}
+	desc = irq_data_to_desc(data);
+	raw_spin_lock_irqsave(&desc->lock, flags);
+	mask = irq_data_get_effective_affinity_mask(data);
+	if (!mask || cpumask_empty(mask))
+		mask = irq_data_get_affinity_mask(data);
+#ifdef CONFIG_GENERIC_PENDING_IRQ
+	if (irqd_is_setaffinity_pending(data))
+		mask = desc->pending_mask;
+#endif
 	omx_steering_mask_to_words(mask, words);
+	raw_spin_unlock_irqrestore(&desc->lock, flags);
 }
 
 static struct pci_dev *omx_steering_pci_dev(struct net_device *dev)

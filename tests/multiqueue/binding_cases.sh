@@ -8,7 +8,9 @@
 #   thread follows it;
 # - the policies against a queue of the second package;
 # - steering none (one rx queue): auto leaves the process alone, an
-#   explicit policy still follows the queue's CPU.
+#   explicit policy still follows the queue's CPU;
+# - a queue whose vector has not fired since its affinity was set: the
+#   report and the binding follow the new affinity.
 # (An IRQ spread over several CPUs cannot be produced here: x86 delivers
 # an MSI vector to one CPU, its effective affinity; the decision function
 # is unit-tested for it in tests/unit/test_binding.c.)
@@ -24,6 +26,28 @@ all=$(omx_cpus_expand "$(cat /sys/devices/system/cpu/online)")
 t_check "hwloc sees 2 packages" test "$(hwloc-calc --number-of package all)" = 2
 t_check "queue 1 and queue 2 are on different packages" \
 	test "$(omx_pus_of package 1)" != "$(omx_pus_of package 2)"
+# --- before any frame came for queues 1-3 (discovery uses queue 0):
+# x86 has not moved their vectors to the CPUs set at boot yet, and the
+# report (so the binding) must follow the set affinity, not the stale
+# effective CPU
+info=$(omx_endpoint_info -b 0)
+for q in 1 2 3; do
+	irq=$(omx_mq_irq $q)
+	echo "queue $q: affinity $(cat /proc/irq/$irq/smp_affinity_list)," \
+		"effective $(cat /proc/irq/$irq/effective_affinity_list)"
+	t_match "queue $q reported on CPU $q before its vector fired" \
+		"^board 0 queue $q: irq=$irq name=[^ ]+ cpus=$q\$" "$info"
+done
+omx_mq_discover
+# queue 3 has seen no frame yet: a process binding there goes to CPU 3
+# (core, not auto: with no frame seen on its hashed queue yet the board
+# is in mode none, source no-evidence, where auto leaves processes alone)
+start cold 3 env OMX_PROCESS_BINDING=core OMX_BINDING_VERBOSE=1
+t_check "cold: exchange done" omx_xchg_wait cold 3
+echo "cold: $(out cold | grep '^omx: binding') /proc: $(allowed cold)"
+t_check "cold: bound to queue 3's CPU, not the vector's old one" test "$(allowed cold)" = 3
+omx_barrier cold-checked
+omx_xchg_release cold
 omx_mq_warm_up
 
 # --- several endpoints: 5 (queue 1, package 0) first, then 6 and 7

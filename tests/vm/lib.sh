@@ -368,16 +368,22 @@ omx_proc_allowed() {
 	omx_cpus_expand "$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' "/proc/$1/status")"
 }
 
-# omx_mq_warm_up: wait for board 0 and the other node, then one exchange
-# on each of endpoints 0-3, unbound, so that every queue's vector has
-# fired (x86 moves a vector only when it next fires) and the driver has
-# seen frames on their hashed queues; checks that the mode is nic.
-omx_mq_warm_up() {
+# omx_mq_discover: wait for board 0 to be up and the other node to be a peer
+omx_mq_discover() {
 	omx_wait_for 20 sh -c 'omx_info | grep -q "^board 0: .*status=up,running"'
 	omx_barrier loaded
 	t_check "the other node is a peer" omx_wait_for 60 sh -c \
 		"omx_info -d -w 1 | grep -q 'hostname=node$((1 - OMX_NODE)):0 board=0\$'"
 	omx_barrier discovered
+	OMX_MQ_DISCOVERED=1
+}
+
+# omx_mq_warm_up: omx_mq_discover unless done, then one exchange
+# on each of endpoints 0-3, unbound, so that every queue's vector has
+# fired (x86 moves a vector only when it next fires) and the driver has
+# seen frames on their hashed queues; checks that the mode is nic.
+omx_mq_warm_up() {
+	[ -n "${OMX_MQ_DISCOVERED-}" ] || omx_mq_discover
 	OMX_XCHG_PREFIX="env OMX_PROCESS_BINDING=off" omx_xchg_start warm 1 0 1 2 3
 	omx_xchg_wait warm 0 1 2 3 > /dev/null
 	omx_barrier warmed
