@@ -1,13 +1,16 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Runs on each node of the demo cluster (see scripts/demo): show the board
-# omx attached, discover the other node, show it in the peer table, then
-# run omx_perf between the two nodes (server on node1, client on node0).
+# omx attached, discover the other node, show it in the peer table, run
+# omx_perf between the two nodes (server on node1, client on node0), then
+# start four MX processes per node, one per receive queue, which the
+# library binds beside their queue's core, and show the chain on node0
+# with omx_affinity (queue -> IRQ -> CPU -> process, SC/S$/SP/OP).
 . tests/vm/lib.sh
 peer=node$((1 - OMX_NODE))
 
 # The virtual link reports carrier a moment after the interface goes up.
 omx_wait_for 10 sh -c 'omx_info | grep -q "^board 0: .*status=up,running"'
-echo "== $(hostname): omx.ko loaded, attached to eth0"
+echo "== $(hostname): omx.ko loaded, attached to eth0 (4 receive queues, queue q's IRQ on CPU q)"
 omx_info
 omx_barrier loaded
 
@@ -35,8 +38,24 @@ if [ "$OMX_NODE" = 1 ]; then
 	wait "$server"
 	rc=$?
 	cat /tmp/perf_server.txt
-	exit $rc
+	[ "$rc" = 0 ] || exit "$rc"
+else
+	omx_barrier perf_server
+	echo "== $(hostname): omx_perf -d $peer:0 -t both (qemu TCG: the figures mean little alone)"
+	omx_perf -d "$peer:0" -t both -S 1048576 -n 20 -w 2 || exit 1
 fi
-omx_barrier perf_server
-echo "== $(hostname): omx_perf -d $peer:0 -t both (qemu TCG: the figures mean little alone)"
-omx_perf -d "$peer:0" -t both -S 1048576 -n 20 -w 2
+omx_barrier perf_done
+
+# One process per receive queue: endpoint E lands on queue E % 4 (the NIC
+# hashes the destination endpoint), and the library binds the process to
+# that queue's core (OMX_PROCESS_BINDING=auto, docs/binding.md).
+echo "== $(hostname): 4 MX processes on endpoints 4-7, exchanging with $peer"
+omx_xchg_start demo 5 4 5 6 7
+omx_xchg_wait demo 4 5 6 7 || exit 1
+omx_barrier exchanged
+if [ "$OMX_NODE" = 0 ]; then
+	echo "== $(hostname): omx_affinity (where each queue's IRQ and each process run)"
+	omx_affinity -b 0 || exit 1
+fi
+omx_barrier shown
+omx_xchg_release demo
