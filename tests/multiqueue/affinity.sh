@@ -13,25 +13,15 @@
 # and on the paper's Clovertown (--topology) the same CPUs read SC, S$,
 # SP and S$.
 . tests/vm/lib.sh
-me=$OMX_NODE
-other=$((1 - me))
-X=$OMX_TOP/tests/mx/mx_exchange
-[ -x "$X" ] || { echo "not ok - $X not built: run make"; exit 1; }
+[ -x "$OMX_TOP/tests/mx/mx_exchange" ] || { echo "not ok - mx_exchange not built: run make"; exit 1; }
 command -v jq > /dev/null || { echo "not ok - jq missing: scripts/install-deps"; exit 1; }
-D=$OMX_RUN_DIR/node$me.files
-mkdir -p "$D"
 CLOVERTOWN="pack:2 l2:2(size=4MiB) core:2 pu:1"
 
-# start TAG EID PREFIX...: mx_exchange on endpoint EID, kept open until release
-start() {
-	local tag=$1 e=$2
-	shift 2
-	"$@" "$X" -e "$e" -d "node$other:0" -r "$e" -n "${ITERS:-1}" > "$D/x.$tag" 2>&1 \
-		< <(while [ ! -e "$D/release" ]; do sleep 0.2; done) &
-	echo $! > "$D/pid.$tag"
-}
-done_() { grep -q '^done ' "$D/x.$1" || ! kill -0 "$(cat "$D/pid.$1")" 2> /dev/null; }
-pid_of() { cat "$D/pid.$1"; }
+# start TAG EID PREFIX...: 5 iterations of mx_exchange on endpoint EID
+# under PREFIX, kept open until omx_xchg_release TAG
+declare -A EID
+start() { EID[$1]=$2; OMX_XCHG_PREFIX="${*:3}" omx_xchg_start "$1" 5 "$2"; }
+pid_of() { omx_xchg_pid "$1" "${EID[$1]}"; }
 # what /proc says: Cpus_allowed_list, field 39 of stat, comm
 allowed_of() { sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' "/proc/$1/status"; }
 last_cpu_of() { sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $37 }'; }
@@ -43,10 +33,6 @@ t_check "hwloc: CPUs 0 and 1 share an L3, 2 and 3 another" \
 	test "$(hwloc-calc --po -I pu l3:0)" = 0,1 -a "$(hwloc-calc --po -I pu l3:1)" = 2,3
 
 omx_wait_for 20 sh -c 'omx_info | grep -q "^board 0: .*status=up,running"'
-omx_barrier loaded
-t_check "the other node is a peer" omx_wait_for 60 sh -c \
-	"omx_info -d -w 1 | grep -q 'hostname=node$other:0 board=0\$'"
-omx_barrier discovered
 
 # --- before any endpoint: queues shown, steering none warned ---
 out=$(omx_affinity -b 0)
@@ -72,36 +58,34 @@ err=$(omx_affinity --topology 'pack:2 bogus:3' 2>&1); rc=$?
 t_check "bad --topology: exit 2" test "$rc" = 2
 t_match "bad --topology: one clear line" '^omx_affinity: --topology pack:2 bogus:3: no such hwloc XML file, and not a synthetic description' "$err"
 
-# x86 delivers an MSI vector to one CPU whatever its mask: a spread mask
-# is not a spread IRQ, and the tool must follow effective_affinity_list
+# A mask of two CPUs on queue 0's vector: the tool shows the CPUs the
+# driver reports (x86 delivers a vector to one CPU, but until it next
+# fires a pending mask may be reported) and warns exactly when they are
+# several.  Read the driver before and after the tool: the same answer.
 irq0=$(omx_mq_irq 0)
 echo 0-1 > "/proc/irq/$irq0/smp_affinity_list"
-eff=$(cat "/proc/irq/$irq0/effective_affinity_list")
-out=$(omx_affinity -b 0)
-t_match "queue 0 shows the effective CPUs ($eff)" "^board 0 queue 0: irq=$irq0 .* cpus=$eff " "$out"
-case $eff in
-*[,-]*) t_match "spread IRQ: warned" "^warning: board 0 queue 0: irq $irq0 spread over CPUs $eff" "$out" ;;
-*) t_nomatch "one effective CPU: no spread warning" 'spread over' "$out" ;;
+q0cpus() { omx_endpoint_info -b 0 | sed -n 's/^board 0 queue 0: .* cpus=\([^ ]*\)$/\1/p'; }
+for try in 1 2 3 4 5; do
+	drv=$(q0cpus)
+	out=$(omx_affinity -b 0)
+	[ "$(q0cpus)" = "$drv" ] && break
+done
+echo "queue 0 with mask 0-1: driver cpus=$drv (effective $(omx_mq_irq_cpus 0), try $try)"
+t_match "queue 0 shows the driver's CPUs ($drv)" "^board 0 queue 0: irq=$irq0 .* cpus=$drv " "$out"
+case $drv in
+*[,-]*) t_match "spread IRQ: warned" "^warning: board 0 queue 0: irq $irq0 spread over CPUs $drv:" "$out" ;;
+*) t_nomatch "one CPU: no spread warning" 'spread over' "$out" ;;
 esac
 echo 0 > "/proc/irq/$irq0/smp_affinity_list"
 
-# x86 moves a vector when it next fires, and the driver reports mode nic
-# once it has seen frames on their hashed queues: warm every queue first
-rm -f "$D/release"
-for e in 0 1 2 3; do start warm$e $e env OMX_PROCESS_BINDING=off; done
-for e in 0 1 2 3; do omx_wait_for 300 done_ warm$e; done
-omx_barrier warmed
-touch "$D/release"; wait
-omx_barrier warm-closed
+omx_mq_warm_up
 
 # --- the placements ---
-rm -f "$D/release"
-ITERS=5
 start sc 1 env OMX_PROCESS_BINDING=core
 start cache 2 taskset -c 3
 start op 3 taskset -c 0
 start shared 5 taskset -c 0
-for t in sc cache op shared; do t_check "$t: exchange done" omx_wait_for 300 done_ $t; done
+for t in sc cache op shared; do t_check "$t: exchange done" omx_xchg_wait $t "${EID[$t]}"; done
 omx_barrier exchanged
 # a process named irqbalance, for the warning
 cp /bin/sleep /tmp/irqbalance
@@ -198,7 +182,7 @@ t_match "another user: queue and class unknown" \
 t_nomatch "another user: no rx lines" 'rx cpu=' "$out"
 
 omx_barrier checked
-touch "$D/release"; wait
+omx_xchg_release sc cache op shared
 omx_barrier closed
 
 # --- module unloaded ---
