@@ -71,7 +71,7 @@ for q in 0 1 2 3; do eval "pk$q=$(omx_mq_rx_packets $q)"; done
 for c in rx_tiny rx_small rx_medium rx_rndv rx_pull rx_pull_reply rx_notify; do
 	eval "base_$c=$(counter $c)"
 done
-omx_xchg_start all 4 0 1 2 3 4 5 6 7
+omx_xchg_start all 2 0 1 2 3 4 5 6 7
 t_check "8 exchanges of every class completed intact" omx_xchg_wait all 0 1 2 3 4 5 6 7
 omx_barrier exchanged
 check_placed all 4 0 1 2 3 4 5 6 7
@@ -99,7 +99,7 @@ omx_barrier warm
 omx_xchg_release warm
 omx_barrier warm-closed
 t_check "queue 1's IRQ now goes to CPU 3" test "$(omx_mq_irq_cpus 1)" = 3
-omx_xchg_start moved 3 1 5
+omx_xchg_start moved 2 1 5
 t_check "exchanges after the move completed intact" omx_xchg_wait moved 1 5
 omx_barrier moved-done
 check_placed moved 4 1 5
@@ -119,7 +119,7 @@ omx_xchg_wait warm2 0 1 > /dev/null
 omx_barrier warm2
 omx_xchg_release warm2
 omx_barrier warm2-closed
-omx_xchg_start two 3 0 1 2 3
+omx_xchg_start two 2 0 1 2 3
 t_check "exchanges on 2 queues completed intact" omx_xchg_wait two 0 1 2 3
 omx_barrier two-done
 check_placed two 2 0 1 2 3
@@ -141,7 +141,7 @@ irq=$(omx_mq_irq 0)
 	done
 ) &
 rotator=$!
-omx_xchg_start spread 6 1 2 3
+omx_xchg_start spread 4 1 2 3
 t_check "exchanges on one spread queue completed intact" omx_xchg_wait spread 1 2 3
 touch $D/stop-rotate
 wait "$rotator"
