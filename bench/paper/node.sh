@@ -21,9 +21,9 @@ other=$((1 - me))
 peer=${OMX_PAPER_PEER:-node$other:0}
 EID=1	# queue 1 with 4 queues: its IRQ on CPU 1
 if [ "$quick" = 1 ]; then
-	lat_n=100 bw_n=2 t2_n=20
+	lat_n=50 bw_n=1 t2_n=10 wup=2
 else
-	lat_n=2000 bw_n=20 t2_n=500
+	lat_n=2000 bw_n=20 t2_n=500 wup=10
 fi
 mkdir -p "$out"
 scratch=$out/node$me
@@ -130,7 +130,7 @@ for s in spread cpu0 mq; do
 			[ "$me" = 0 ] && echo "$s,$c,n/a,$irq,," >> "$out/table1.csv"
 			continue
 		fi
-		measure "t1-$row-lat" "$cpu" -t pingpong -s 0 -S 0 -n "$lat_n"
+		measure "t1-$row-lat" "$cpu" -t pingpong -s 0 -S 0 -n "$lat_n" -w "$wup"
 		measure "t1-$row-bw" "$cpu" -t stream -s 4194304 -S 4194304 -n "$bw_n" -w 2
 		if [ "$me" = 0 ]; then
 			lat=$(column latency_us < "$scratch/t1-$row-lat.csv")
@@ -155,7 +155,7 @@ for cfg in "spread rr" "cpu0 S\$" "cpu0 SC"; do
 			continue
 		fi
 		tag=t2-$s-${c/\$/c}-$b
-		measure "$tag" "$cpu" -t pingpong -s "$b" -S "$b" -n "$t2_n" --papi
+		measure "$tag" "$cpu" -t pingpong -s "$b" -S "$b" -n "$t2_n" -w "$wup" --papi
 		[ "$me" = 0 ] || continue
 		f=$scratch/$tag.csv
 		lat=$(column latency_us < "$f")
