@@ -28,7 +28,7 @@
 #define OMX_ABI_ASSERT(cond, msg) static_assert(cond, msg)
 
 /* 0xMMmm: major.minor; any difference between library and driver is refused */
-#define OMX_ABI_VERSION		0x105
+#define OMX_ABI_VERSION		0x106
 
 /* misc devices, created as /dev/omx and /dev/omx-raw */
 #define OMX_DEVICE_NAME		"omx"
@@ -130,8 +130,11 @@ enum omx_counter_index {
 	OMX_COUNTER_RX_DROP_BAD_RDMAWIN		= 50,
 	/* PULL_REPLY for no pull in progress, an old one, or a frame already had */
 	OMX_COUNTER_RX_DROP_STALE_PULL_REPLY	= 51,
-	/* a pull block re-requested after its timer expired */
-	OMX_COUNTER_PULL_RESENT			= 52,
+	/*
+	 * PULLs sent again for replies the pull's round trip timer found
+	 * late (a lost tail or PULL); ABI index of the former pull_resent
+	 */
+	OMX_COUNTER_PULL_TIMEOUT_RESENT		= 52,
 	/* pulls ended with an error (timeout, NACK_MCP, endpoint closed) */
 	OMX_COUNTER_PULL_FAILED			= 53,
 	/* large messages copied between two endpoints of this host, no wire */
@@ -144,6 +147,28 @@ enum omx_counter_index {
 	 */
 	OMX_COUNTER_RX_STEER_HASHED		= 56,
 	OMX_COUNTER_RX_STEER_MISPLACED		= 57,
+	/* PULLs sent again at once for replies a later reply showed lost */
+	OMX_COUNTER_PULL_FAST_RESENT		= 58,
+	/* times a pull waited for room in its peer's reply window */
+	OMX_COUNTER_PULL_WINDOW_STALLS		= 59,
+	/*
+	 * frames without a session (CONNECT, NACK_LIB) for an open endpoint
+	 * dropped over the per-source rate (connect_rate/connect_burst)
+	 */
+	OMX_COUNTER_RX_DROP_RATE_LIMITED	= 60,
+	/* NACK_LIBs the driver did not send: over the per-board rate limit */
+	OMX_COUNTER_NACK_LIB_UNSENT		= 61,
+	/*
+	 * PULLs (wire or inside the host) for a registered region that were
+	 * not from the endpoint its last RNDV was sent to, or carried a wrong
+	 * token: refused like an unknown region (docs/security.md)
+	 */
+	OMX_COUNTER_PULL_DENIED			= 62,
+	/*
+	 * PULLs sent again by a tail-loss probe: no reply for two round
+	 * trips, before the retransmission timeout (docs/wire.md)
+	 */
+	OMX_COUNTER_PULL_PROBE_RESENT		= 63,
 	OMX_COUNTER_NR
 };
 
@@ -204,12 +229,18 @@ enum omx_counter_index {
 	[OMX_COUNTER_TX_NACK_MCP]		= "tx_nack_mcp",	\
 	[OMX_COUNTER_RX_DROP_BAD_RDMAWIN]	= "rx_drop_bad_rdmawin", \
 	[OMX_COUNTER_RX_DROP_STALE_PULL_REPLY]	= "rx_drop_stale_pull_reply", \
-	[OMX_COUNTER_PULL_RESENT]		= "pull_resent",	\
+	[OMX_COUNTER_PULL_TIMEOUT_RESENT]	= "pull_timeout_resent", \
 	[OMX_COUNTER_PULL_FAILED]		= "pull_failed",	\
 	[OMX_COUNTER_SHARED_PULLS]		= "shared_pulls",	\
 	[OMX_COUNTER_HOST_QUERY_UNANSWERED]	= "host_query_unanswered", \
 	[OMX_COUNTER_RX_STEER_HASHED]		= "rx_steer_hashed",	\
 	[OMX_COUNTER_RX_STEER_MISPLACED]	= "rx_steer_misplaced",	\
+	[OMX_COUNTER_PULL_FAST_RESENT]		= "pull_fast_resent",	\
+	[OMX_COUNTER_PULL_WINDOW_STALLS]	= "pull_window_stalls",	\
+	[OMX_COUNTER_RX_DROP_RATE_LIMITED]	= "rx_drop_rate_limited", \
+	[OMX_COUNTER_NACK_LIB_UNSENT]		= "nack_lib_unsent",	\
+	[OMX_COUNTER_PULL_DENIED]		= "pull_denied",	\
+	[OMX_COUNTER_PULL_PROBE_RESENT]		= "pull_probe_resent",	\
 }
 
 /* room in the ABI for counters added later without changing the layout */
@@ -250,9 +281,12 @@ OMX_ABI_ASSERT(OMX_COUNTER_NR <= OMX_COUNTERS_MAX, "too many omx counters");
 #define OMX_CMD_SET_HOSTNAME		_IOW(OMX_IOC_MAGIC, 0x07, struct omx_board_hostname)
 /*
  * in/out: struct omx_endpoint_slot.  Who holds endpoint slot (board,
- * index), for any user.  EINVAL board >= OMX_MAX_BOARDS or index >= the
- * board's endpoint_max, ENODEV empty board slot.  A free slot is not an
- * error: flags lacks OMX_ENDPOINT_SLOT_OPEN.
+ * index).  Any user learns whether a slot is open; its owner (pid,
+ * command) only the owner's euid and CAP_NET_ADMIN, others get
+ * OMX_ENDPOINT_SLOT_HIDDEN; the session only CAP_NET_ADMIN.  EINVAL
+ * board >= OMX_MAX_BOARDS or index >= the board's endpoint_max, ENODEV
+ * empty board slot.  A free slot is not an error: flags lacks
+ * OMX_ENDPOINT_SLOT_OPEN.
  */
 #define OMX_CMD_GET_ENDPOINT_SLOT	_IOWR(OMX_IOC_MAGIC, 0x14, struct omx_endpoint_slot)
 /*
@@ -309,7 +343,13 @@ OMX_ABI_ASSERT(OMX_COUNTER_NR <= OMX_COUNTERS_MAX, "too many omx counters");
 #define OMX_CMD_SEND_MEDIUM_FRAG	_IOW(OMX_IOC_MAGIC, 0x33, struct omx_cmd_send_msg)
 #define OMX_CMD_SEND_LIBACK		_IOW(OMX_IOC_MAGIC, 0x34, struct omx_cmd_send_liback)
 #define OMX_CMD_SEND_NACK_LIB		_IOW(OMX_IOC_MAGIC, 0x35, struct omx_cmd_send_nack_lib)
-/* RNDV: ENOENT if the region is not registered with that seqnum, EINVAL msg_length > its length */
+/*
+ * RNDV: ENOENT if the region is not registered with that seqnum, EINVAL
+ * msg_length > its length; a 0-byte RNDV names no region (none checked,
+ * nothing granted).  Any other RNDV grants its addressee (peer and
+ * endpoint) the right to pull the region, with a fresh random token
+ * (docs/security.md); it replaces the region's previous grant.
+ */
 #define OMX_CMD_SEND_RNDV		_IOW(OMX_IOC_MAGIC, 0x36, struct omx_cmd_send_rndv)
 #define OMX_CMD_SEND_NOTIFY		_IOW(OMX_IOC_MAGIC, 0x37, struct omx_cmd_send_notify)
 
@@ -323,7 +363,9 @@ OMX_ABI_ASSERT(OMX_COUNTER_NR <= OMX_COUNTERS_MAX, "too many omx counters");
  * CAP_IPC_LOCK).  REGISTER: EINVAL bad id/flags/pad/segment (zero
  * length, too many, total > OMX_LARGE_MAX), EBUSY id in use, EFAULT
  * bad pointer or unmapped memory, ENOMEM over RLIMIT_MEMLOCK or out of
- * memory.  DEREGISTER: ENOENT id not registered; pulls in progress keep
+ * memory, EOPNOTSUPP a writable region on a shared mapping of a file
+ * whose pages are written back (its page cache pages cannot be pinned
+ * for writing).  DEREGISTER: ENOENT id not registered; pulls in progress keep
  * their pages pinned until they end.
  */
 #define OMX_CMD_REGISTER_REGION		_IOWR(OMX_IOC_MAGIC, 0x40, struct omx_cmd_region)
@@ -357,9 +399,12 @@ OMX_ABI_ASSERT(OMX_COUNTER_NR <= OMX_COUNTERS_MAX, "too many omx counters");
 /*
  * in/out: struct omx_peer_lookup.  Finds a peer by MAC address or by
  * hostname and returns its index; with OMX_PEER_LOOKUP_CREATE a MAC not
- * in the table is added (mx_connect to a NIC id never heard of).  ENOENT
- * not found, ENOSPC table full, EINVAL bad flags, zero/multicast MAC or
- * hostname not NUL-terminated.  Open to every user.
+ * in the table is added: any user may add the MAC of one of this host's
+ * boards, any other MAC needs CAP_NET_ADMIN (EPERM).  Found through an
+ * endpoint's fd, the peer stays in the table while the endpoint is open
+ * (learned peers age out otherwise: "peer_age" module parameter).
+ * ENOENT not found, ENOSPC table full, EINVAL bad flags, zero/multicast
+ * MAC or hostname not NUL-terminated.
  */
 #define OMX_CMD_PEER_LOOKUP		_IOWR(OMX_IOC_MAGIC, 0x23, struct omx_peer_lookup)
 /*
@@ -465,6 +510,8 @@ OMX_ABI_ASSERT(sizeof(struct omx_endpoint_info) == 32, "omx_endpoint_info layout
 
 /* struct omx_endpoint_slot.flags bits */
 #define OMX_ENDPOINT_SLOT_OPEN		0x1U	/* an endpoint is open in this slot */
+/* open by another user: owner_pid and comm withheld (caller not owner nor admin) */
+#define OMX_ENDPOINT_SLOT_HIDDEN	0x2U
 
 /* same value as the kernel's TASK_COMM_LEN, including the trailing NUL */
 #define OMX_COMMLEN			16
@@ -473,12 +520,17 @@ struct omx_endpoint_slot {
 	__u32 board_index;		/* in */
 	__u32 endpoint_index;		/* in */
 	__u32 flags;			/* out: OMX_ENDPOINT_SLOT_* */
-	/* out, 0 unless open: opener's thread group in the caller's pid ns (0 if not visible) */
+	/*
+	 * out, 0 unless open and visible: opener's thread group in the
+	 * caller's pid ns (0 if not in it).  Visible means the caller's
+	 * file was opened by the endpoint owner's euid or with CAP_NET_ADMIN.
+	 */
 	__s32 owner_pid;
 	/* out, 0 unless open and the caller has CAP_NET_ADMIN: frames need it */
 	__u32 session_id;
 	__u32 pad;
-	char comm[OMX_COMMLEN];		/* out: opener's command at open, "" unless open */
+	/* out: opener's command at open, "" unless open and visible */
+	char comm[OMX_COMMLEN];
 };
 
 OMX_ABI_ASSERT(sizeof(struct omx_endpoint_slot) == 40, "omx_endpoint_slot layout");
@@ -756,7 +808,8 @@ struct omx_evt_rndv {
 	__u32 msg_length;
 	__u8 rdma_id;
 	__u8 rdma_seqnum;
-	__u16 rdma_offset;
+	__u16 rdma_offset;		/* the pull token's low 16 bits (0 from Open-MX) */
+	__u32 token_hi;			/* its high 32 bits (0 from Open-MX) */
 };
 
 struct omx_evt_notify {
@@ -922,7 +975,7 @@ struct omx_cmd_send_rndv {
 	__u32 session;
 	__u16 seqnum;
 	__u16 piggyack;
-	__u32 msg_length;		/* > OMX_ABI_MEDIUM_MAX, <= the region length */
+	__u32 msg_length;		/* <= the region length; 0: no region */
 	__u64 match_info;
 	__u8 rdma_seqnum;
 	__u8 pad[7];
@@ -950,11 +1003,16 @@ struct omx_cmd_pull {
 	__u8 remote_rdma_id;
 	__u32 session;			/* its session id */
 	__u32 length;			/* bytes to pull, <= the local region */
-	__u32 remote_offset;		/* where the pull starts in the remote region */
+	/*
+	 * the RNDV's rdma_offset (the token's low 16 bits) plus where the
+	 * pull starts in the remote region
+	 */
+	__u32 remote_offset;
 	__u32 local_region_id;
 	__u32 local_offset;		/* where the data goes in the local region */
 	__u8 remote_rdma_seqnum;
-	__u8 pad[7];
+	__u8 pad[3];
+	__u32 remote_token_hi;		/* the RNDV's token_hi */
 	__u64 cookie;			/* returned in OMX_EVT_PULL_DONE */
 };
 

@@ -373,10 +373,19 @@ struct omx_wire_rndv {
 	__be32	msg_length;			/* 24: large message length */
 	__u8	pulled_rdma_id;			/* 28: sender's region id */
 	__u8	pulled_rdma_seqnum;		/* 29: region generation */
-	__be16	pulled_rdma_offset;		/* 30: sent as 0 */
+	__be16	pulled_rdma_offset;		/* 30: omx: the pull token's low 16 bits */
 } OMX_WIRE_PACKED;				/* 32 */
 
 #define OMX_RNDV_DATA_LEN		8
+/*
+ * omx senders declare 12 bytes of rendezvous data: the 8 above and the
+ * pull token's high 32 bits (BE) right after the fixed header, frame
+ * bytes 48-51, inside the padding of a minimum frame.  Open-MX reads
+ * only the first 8 (it checks length >= 8) and echoes pulled_rdma_offset
+ * in its PULLs; omx pullers echo the high part too (struct omx_wire_pull).
+ */
+#define OMX_RNDV_TOKEN_DATA_LEN		12
+#define OMX_RNDV_TOKEN_HI_LEN		4
 
 /*
  * PULL: the receiver of a large message asks the sender's kernel for one
@@ -392,10 +401,15 @@ struct omx_wire_pull {
 	__u8	src_generation;			/*  3 */
 	__be32	session;			/*  4 */
 	__be32	total_length;			/*  8: whole pull */
+	/*
+	 * 12: region id in the low byte; omx pullers put the pull token's
+	 * bits 31-8 (token_hi & 0xffffff00) above it and bits 7-0 in pad17[0]
+	 */
 	__be32	pulled_rdma_id;			/* 12 */
 	__u8	pulled_rdma_seqnum;		/* 16 */
-	__u8	pad17[3];			/* 17 */
-	__be32	pulled_rdma_offset;		/* 20: where the pull starts in the region */
+	__u8	pad17[3];			/* 17: [0] token_hi bits 7-0 */
+	/* 20: the RNDV's pulled_rdma_offset (token low 16 bits) + start in the region */
+	__be32	pulled_rdma_offset;
 	__be32	src_pull_handle;		/* 24: puller's handle, echoed */
 	__be32	src_magic;			/* 28: puller's magic, echoed */
 	__be32	first_frame_offset;		/* 32 */

@@ -305,6 +305,10 @@ static void decode_rndv(const __u8 *f, size_t len, struct omx_pkt *pkt)
 	r->pulled_rdma_id = f[FOFF(rndv, pulled_rdma_id)];
 	r->pulled_rdma_seqnum = f[FOFF(rndv, pulled_rdma_seqnum)];
 	r->pulled_rdma_offset = get16(f + FOFF(rndv, pulled_rdma_offset));
+	r->data_len = get16(f + FOFF(msg, length));
+	/* check_rndv() made sure the frame holds it */
+	pkt->payload_offset = OMX_RNDV_HLEN;
+	pkt->payload_len = r->data_len - OMX_RNDV_DATA_LEN;
 }
 
 static void decode_pull(const __u8 *f, size_t len, struct omx_pkt *pkt)
@@ -317,7 +321,8 @@ static void decode_pull(const __u8 *f, size_t len, struct omx_pkt *pkt)
 	p->src_generation = f[FOFF(pull, src_generation)];
 	p->session = get32(f + FOFF(pull, session));
 	p->total_length = get32(f + FOFF(pull, total_length));
-	p->pulled_rdma_id = get32(f + FOFF(pull, pulled_rdma_id));
+	p->pulled_rdma_id = get32(f + FOFF(pull, pulled_rdma_id)) & 0xffU;
+	p->token_hi = (get32(f + FOFF(pull, pulled_rdma_id)) & ~0xffU) | f[FOFF(pull, pad17)];
 	p->pulled_rdma_seqnum = f[FOFF(pull, pulled_rdma_seqnum)];
 	p->pulled_rdma_offset = get32(f + FOFF(pull, pulled_rdma_offset));
 	p->src_pull_handle = get32(f + FOFF(pull, src_pull_handle));
@@ -478,7 +483,7 @@ static void encode_rndv(__u8 *f, const struct omx_pkt *pkt)
 
 	put_msg(f, &r->msg);
 	put16(f + FOFF(msg, checksum), r->msg.checksum);
-	put16(f + FOFF(msg, length), OMX_RNDV_DATA_LEN);
+	put16(f + FOFF(msg, length), r->data_len ? r->data_len : OMX_RNDV_DATA_LEN);
 	put32(f + FOFF(rndv, msg_length), r->msg_length);
 	f[FOFF(rndv, pulled_rdma_id)] = r->pulled_rdma_id;
 	f[FOFF(rndv, pulled_rdma_seqnum)] = r->pulled_rdma_seqnum;
@@ -494,7 +499,8 @@ static void encode_pull(__u8 *f, const struct omx_pkt *pkt)
 	f[FOFF(pull, src_generation)] = p->src_generation;
 	put32(f + FOFF(pull, session), p->session);
 	put32(f + FOFF(pull, total_length), p->total_length);
-	put32(f + FOFF(pull, pulled_rdma_id), p->pulled_rdma_id);
+	put32(f + FOFF(pull, pulled_rdma_id), (p->token_hi & ~0xffU) | (p->pulled_rdma_id & 0xffU));
+	f[FOFF(pull, pad17)] = (__u8)p->token_hi;
 	f[FOFF(pull, pulled_rdma_seqnum)] = p->pulled_rdma_seqnum;
 	put32(f + FOFF(pull, pulled_rdma_offset), p->pulled_rdma_offset);
 	put32(f + FOFF(pull, src_pull_handle), p->src_pull_handle);
@@ -601,7 +607,7 @@ static const struct omx_wire_type_ops omx_wire_types[OMX_PKT_TYPE_NR] = {
 	     check_small, decode_eager, encode_eager),
 	TYPE(MEDIUM, "medium", OMX_MEDIUM_FRAG_HLEN, DST, PAYLOAD,
 	     check_medium, decode_medium, encode_medium),
-	TYPE(RNDV, "rndv", OMX_RNDV_HLEN, DST, 0,
+	TYPE(RNDV, "rndv", OMX_RNDV_HLEN, DST, PAYLOAD,
 	     check_rndv, decode_rndv, encode_rndv),
 	TYPE(PULL, "pull", OMX_PULL_HLEN, DST, 0,
 	     check_pull, decode_pull, encode_pull),

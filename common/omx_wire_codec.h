@@ -90,11 +90,17 @@ struct omx_pkt_medium {
 	__u8 frag_seqnum;
 };
 
-/* RNDV (msg.checksum is carried too; rndv data length is implied). */
+/*
+ * RNDV (msg.checksum is carried too).  data_len is the rendezvous data
+ * length (msg.length on the wire; encode writes OMX_RNDV_DATA_LEN for
+ * 0); data beyond OMX_RNDV_DATA_LEN is the payload (payload_offset,
+ * payload_len): omx's token_hi, see omx_wire.h.
+ */
 struct omx_pkt_rndv {
 	struct omx_pkt_msg msg;
 	__u32 msg_length;
 	__u16 pulled_rdma_offset;
+	__u16 data_len;
 	__u8 pulled_rdma_id;
 	__u8 pulled_rdma_seqnum;
 };
@@ -128,10 +134,12 @@ struct omx_pkt_connect {
 	__u8 status;			/* reply only, OMX_CONNECT_STATUS_* */
 };
 
+/* pulled_rdma_id is the wire field's low byte; token_hi the rest (omx_wire.h) */
 struct omx_pkt_pull {
 	__u32 session;
 	__u32 total_length;
 	__u32 pulled_rdma_id;
+	__u32 token_hi;
 	__u32 pulled_rdma_offset;
 	__u32 src_pull_handle;
 	__u32 src_magic;

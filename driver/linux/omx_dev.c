@@ -13,11 +13,13 @@
 #include <linux/module.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/nsproxy.h>
 #include <linux/overflow.h>
 #include <linux/poll.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <net/net_namespace.h>
 
 #include "omx_abi.h"
 #include "omx_dev.h"
@@ -38,6 +40,10 @@ enum omx_abi_state {
 };
 
 struct omx_file {
+	/* its credentials (f_cred) are the opener's: privileges come from them */
+	struct file *filp;
+	/* the opener's network namespace: endpoints only on its boards */
+	struct net *net;
 	bool raw;
 	enum omx_abi_state abi;		/* READ_ONCE/WRITE_ONCE */
 	struct mutex lock;		/* serializes binding an endpoint */
@@ -54,6 +60,28 @@ struct omx_cmd {
 	unsigned int flags;
 	int (*handler)(struct omx_file *file, void __user *arg);
 };
+
+/*
+ * Privileged commands check the credentials of whoever opened the file,
+ * not of the caller, as the kernel does for such files: a descriptor
+ * handed to a less privileged process (or inherited across a setuid
+ * drop) does not carry privileges it did not have at open, and one
+ * opened by a privileged service keeps what it was given.
+ */
+static bool omx_file_admin(const struct omx_file *file)
+{
+	return file_ns_capable(file->filp, &init_user_ns, CAP_NET_ADMIN);
+}
+
+static struct omx_viewer omx_file_viewer(const struct omx_file *file)
+{
+	struct omx_viewer viewer = {
+		.euid = file->filp->f_cred->euid,
+		.admin = omx_file_admin(file),
+	};
+
+	return viewer;
+}
 
 static int omx_cmd_get_abi_version(struct omx_file *file, void __user *arg)
 {
@@ -125,7 +153,7 @@ static int omx_cmd_clear_counters(struct omx_file *file, void __user *arg)
 {
 	u32 board;
 
-	if (!capable(CAP_NET_ADMIN))
+	if (!omx_file_admin(file))
 		return -EPERM;
 	if (get_user(board, (u32 __user *)arg))
 		return -EFAULT;
@@ -148,7 +176,8 @@ static int omx_cmd_open_endpoint(struct omx_file *file, void __user *arg)
 		ret = -EISCONN;
 		goto out;
 	}
-	ep = omx_endpoint_open(&req);
+	ep = omx_endpoint_open(&req, file->filp->f_cred, omx_file_admin(file),
+			       file->net);
 	if (IS_ERR(ep)) {
 		ret = PTR_ERR(ep);
 		goto out;
@@ -206,7 +235,7 @@ static int omx_cmd_discover_peers(struct omx_file *file, void __user *arg)
 {
 	u32 board;
 
-	if (!capable(CAP_NET_ADMIN))
+	if (!omx_file_admin(file))
 		return -EPERM;
 	if (get_user(board, (u32 __user *)arg))
 		return -EFAULT;
@@ -252,14 +281,19 @@ static int omx_cmd_peer_lookup(struct omx_file *file, void __user *arg)
 {
 	struct omx_endpoint *ep = omx_file_endpoint(file);
 	struct omx_peer_lookup req;
+	u32 index;
 	int ret;
 
 	if (copy_from_user(&req, arg, sizeof(req)))
 		return -EFAULT;
 	/* a peer created here counts as heard through the caller's board */
-	ret = omx_peers_lookup(&req, ep ? ep->board_index : 0);
+	ret = omx_peers_lookup(&req, ep ? ep->board_index : 0,
+			       omx_file_admin(file), &index);
 	if (ret)
 		return ret;
+	/* the caller will send to it: it must not age out under the endpoint */
+	if (ep)
+		omx_endpoint_ref_peer(ep, index);
 	if (copy_to_user(arg, &req, sizeof(req)))
 		return -EFAULT;
 	return 0;
@@ -416,7 +450,7 @@ static int omx_cmd_set_hostname(struct omx_file *file, void __user *arg)
 {
 	struct omx_board_hostname req;
 
-	if (!capable(CAP_NET_ADMIN))
+	if (!omx_file_admin(file))
 		return -EPERM;
 	if (copy_from_user(&req, arg, sizeof(req)))
 		return -EFAULT;
@@ -428,13 +462,13 @@ static int omx_cmd_set_hostname(struct omx_file *file, void __user *arg)
 
 static int omx_cmd_get_endpoint_slot(struct omx_file *file, void __user *arg)
 {
+	struct omx_viewer viewer = omx_file_viewer(file);
 	struct omx_endpoint_slot slot;
 	int ret;
 
 	if (copy_from_user(&slot, arg, sizeof(slot)))
 		return -EFAULT;
-	/* a session id lets its holder inject frames into the endpoint */
-	ret = omx_iface_get_endpoint_slot(&slot, capable(CAP_NET_ADMIN));
+	ret = omx_iface_get_endpoint_slot(&slot, &viewer);
 	if (ret)
 		return ret;
 	if (copy_to_user(arg, &slot, sizeof(slot)))
@@ -464,6 +498,7 @@ out:
 
 static int omx_cmd_get_endpoint_steering(struct omx_file *file, void __user *arg)
 {
+	struct omx_viewer viewer = omx_file_viewer(file);
 	struct omx_endpoint_steering __user *ust = arg;
 	struct omx_endpoint_steering *st;
 	int ret;
@@ -476,7 +511,7 @@ static int omx_cmd_get_endpoint_steering(struct omx_file *file, void __user *arg
 	if (get_user(st->board_index, &ust->board_index) ||
 	    get_user(st->endpoint_index, &ust->endpoint_index))
 		goto out;
-	ret = omx_steering_get_endpoint(st);
+	ret = omx_steering_get_endpoint(st, &viewer);
 	if (!ret && copy_to_user(arg, st, sizeof(*st)))
 		ret = -EFAULT;
 out:
@@ -490,7 +525,7 @@ static int omx_cmd_set_peers(struct omx_file *file, void __user *arg)
 	struct omx_peer_entry *entries;
 	int ret;
 
-	if (!capable(CAP_NET_ADMIN))
+	if (!omx_file_admin(file))
 		return -EPERM;
 	if (copy_from_user(&req, arg, sizeof(req)))
 		return -EFAULT;
@@ -515,7 +550,7 @@ static int omx_cmd_clear_peers(struct omx_file *file, void __user *arg)
 {
 	u32 board;
 
-	if (!capable(CAP_NET_ADMIN))
+	if (!omx_file_admin(file))
 		return -EPERM;
 	if (get_user(board, (u32 __user *)arg))
 		return -EFAULT;
@@ -603,6 +638,8 @@ static int omx_dev_open_file(struct inode *inode, struct file *filp, bool raw)
 	file = kzalloc(sizeof(*file), GFP_KERNEL);
 	if (!file)
 		return -ENOMEM;
+	file->filp = filp;
+	file->net = get_net(current->nsproxy->net_ns);
 	file->raw = raw;
 	file->abi = OMX_ABI_UNDECLARED;
 	mutex_init(&file->lock);
@@ -626,6 +663,7 @@ static int omx_dev_release(struct inode *inode, struct file *filp)
 
 	if (file->endpoint)
 		omx_endpoint_close(file->endpoint);
+	put_net(file->net);
 	mutex_destroy(&file->lock);
 	kfree(file);
 	return 0;
@@ -647,8 +685,7 @@ static int omx_dev_mmap(struct file *filp, struct vm_area_struct *vma)
 	if (vma->vm_pgoff || vma->vm_end - vma->vm_start != OMX_ENDPOINT_MMAP_LEN ||
 	    !(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
-	/* sets VM_DONTEXPAND | VM_DONTDUMP */
-	return remap_vmalloc_range(vma, ep->rings.base, 0);
+	return omx_rings_mmap(&ep->rings, vma);
 }
 
 static __poll_t omx_dev_poll(struct file *filp, poll_table *wait)

@@ -6,7 +6,9 @@
 #define OMX_ENDPOINT_H
 
 #include <linux/atomic.h>
+#include <linux/bitops.h>
 #include <linux/compiler.h>
+#include <linux/cred.h>
 #include <linux/kref.h>
 #include <linux/pid.h>
 #include <linux/rcupdate.h>
@@ -20,9 +22,19 @@
 #include "omx_ring.h"
 #include "omx_wire.h"
 
+struct net;
 struct omx_endpoint_rx;
 struct omx_iface;
 struct omx_pull_table;
+
+/* sources of sessionless frames told apart per endpoint (hash buckets) */
+#define OMX_RATE_BUCKETS	64
+
+/* credit in 1/HZ of a frame; U32_MAX: never used, full */
+struct omx_rate_bucket {
+	unsigned long stamp;		/* jiffies of the last refill */
+	u32 credit;
+};
 
 enum omx_endpoint_state {
 	OMX_ENDPOINT_LIVE,
@@ -43,7 +55,7 @@ struct omx_endpoint {
 	u32 board_index;
 	u32 index;
 	struct pid *owner;
-	kuid_t uid;			/* the opener's euid: may read rx_stats */
+	kuid_t uid;			/* euid of the file's opener: owns the endpoint */
 	char comm[TASK_COMM_LEN];	/* the opener's command, for tools */
 	enum omx_endpoint_state state;	/* written under the iface's endpoint_lock */
 
@@ -66,6 +78,22 @@ struct omx_endpoint {
 	 */
 	struct omx_endpoint_rx __percpu *rx_stats;
 
+	/*
+	 * Peer indexes this endpoint was told about (events, lookups): the
+	 * peer ager keeps those peers.  omx_peers_max bits, set locklessly
+	 * and never cleared; read by the ager under the iface's endpoint_lock.
+	 */
+	unsigned long *peer_refs;
+
+	/*
+	 * Token buckets for frames without a session (CONNECT, NACK_LIB),
+	 * per source (MAC, endpoint) hashed with @rate_seed, so that no
+	 * sender can fill this endpoint's rings with them.  BH context.
+	 */
+	spinlock_t rate_lock;
+	u32 rate_seed;
+	struct omx_rate_bucket rate[OMX_RATE_BUCKETS];
+
 	struct omx_rings rings;
 	wait_queue_head_t waitq;	/* WAIT_EVENT and poll sleepers */
 	/* WAKEUP: pending for the next WAIT_EVENT, and a generation for sleepers */
@@ -73,12 +101,54 @@ struct omx_endpoint {
 	atomic_t wakeup_gen;
 };
 
+/**
+ * struct omx_viewer - who asks about an endpoint that may not be theirs
+ * @euid: effective uid of the opener of the asking file
+ * @admin: that opener had CAP_NET_ADMIN in the initial user namespace
+ *
+ * Who holds an endpoint and what it receives is its owner's and the
+ * administrator's business, as /proc/PID with hidepid=invisible.
+ */
+struct omx_viewer {
+	kuid_t euid;
+	bool admin;
+};
+
+/* May @viewer see @ep's owner (pid, command) and its counters? */
+static inline bool omx_endpoint_visible(const struct omx_endpoint *ep,
+					const struct omx_viewer *viewer)
+{
+	return viewer->admin || uid_eq(viewer->euid, ep->uid);
+}
+
 static inline bool omx_endpoint_is_dead(const struct omx_endpoint *ep)
 {
 	return READ_ONCE(ep->state) == OMX_ENDPOINT_DEAD;
 }
 
-struct omx_endpoint *omx_endpoint_open(const struct omx_endpoint_open *req);
+/* default of the "endpoints_per_user" module parameter */
+#define OMX_ENDPOINTS_PER_USER_DEFAULT	16
+/* defaults of "connect_rate" (frames per second) and "connect_burst" */
+#define OMX_CONNECT_RATE_DEFAULT	100
+#define OMX_CONNECT_BURST_DEFAULT	32
+
+/**
+ * omx_endpoint_open() - OMX_CMD_OPEN_ENDPOINT
+ * @req: the request, flags and pad checked
+ * @cred: the opener of the file: its euid owns the endpoint and is
+ *	charged against "endpoints_per_user"
+ * @admin: that opener has CAP_NET_ADMIN: not limited
+ * @net: the opener's network namespace: only a board whose interface
+ *	lives there can be used
+ *
+ * Process context.  Return: the endpoint, or ERR_PTR of -EINVAL (index
+ * out of range), -ENODEV (no board, or not in @net), -EBUSY (slot
+ * taken), -EDQUOT (the user's limit), -ENOMEM (memory, or the memory
+ * cgroup's limit).
+ */
+struct omx_endpoint *omx_endpoint_open(const struct omx_endpoint_open *req,
+				       const struct cred *cred, bool admin,
+				       const struct net *net);
 void omx_endpoint_close(struct omx_endpoint *ep);
 void omx_endpoint_put(struct omx_endpoint *ep);
 void omx_endpoint_kill(struct omx_endpoint *ep);
@@ -96,6 +166,28 @@ int omx_endpoint_deliver(struct omx_endpoint *ep, enum omx_ring_id ring,
  */
 struct omx_endpoint *omx_endpoint_get_rcu(struct omx_iface *iface, u32 index,
 					  enum omx_nack_type *why);
+
+/* @ep now refers to peer @index: keep it in the table (any context). */
+static inline void omx_endpoint_ref_peer(struct omx_endpoint *ep, u32 index)
+{
+	/* test first: the bit is set once, the cache line stays shared */
+	if (!test_bit(index, ep->peer_refs))
+		set_bit(index, ep->peer_refs);
+}
+
+/**
+ * omx_endpoint_admit_sessionless() - may a frame without a session go in?
+ * @ep: the destination endpoint
+ * @mac: the frame's source MAC
+ * @src_endpoint: the sender's endpoint index
+ *
+ * Takes a token from the bucket of that source: "connect_rate" frames a
+ * second, bursts of "connect_burst".  BH disabled.
+ *
+ * Return: false when the source is over its rate (drop the frame).
+ */
+bool omx_endpoint_admit_sessionless(struct omx_endpoint *ep, const u8 *mac,
+				    u8 src_endpoint);
 
 int omx_endpoint_wait(struct omx_endpoint *ep, struct omx_wait *wait);
 void omx_endpoint_wakeup(struct omx_endpoint *ep);

@@ -10,6 +10,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bitmap.h>
 #include <linux/cpumask.h>
 #include <linux/err.h>
 #include <linux/etherdevice.h>
@@ -45,6 +46,11 @@ static_assert(OMX_COMMLEN == TASK_COMM_LEN);
  * it is still recorded; they learn our name from their next query.
  */
 #define OMX_HOST_QUERY_ANSWERS_PER_SEC	100
+/*
+ * NACK_LIBs per second and board.  A sender refused beyond it gets its
+ * NACK at a later retransmission, or times out.
+ */
+#define OMX_NACK_LIB_ANSWERS_PER_SEC	500
 
 static DEFINE_MUTEX(omx_ifaces_mutex);
 static struct omx_iface __rcu *omx_ifaces[OMX_MAX_BOARDS];
@@ -132,6 +138,7 @@ static void omx_iface_release(struct kref *kref)
 {
 	struct omx_iface *iface = container_of(kref, struct omx_iface, kref);
 
+	bitmap_free(iface->reserved);
 	free_percpu(iface->steer);
 	free_percpu(iface->counters);
 	kfree(iface);
@@ -221,7 +228,9 @@ static int omx_iface_attach(struct net_device *dev)
 		return -ENOMEM;
 	iface->counters = alloc_percpu(struct omx_counters);
 	iface->steer = alloc_percpu(struct omx_steer_pcpu);
-	if (!iface->counters || !iface->steer) {
+	iface->reserved = bitmap_zalloc(omx_endpoints_max, GFP_KERNEL);
+	if (!iface->counters || !iface->steer || !iface->reserved) {
+		bitmap_free(iface->reserved);
 		free_percpu(iface->steer);
 		free_percpu(iface->counters);
 		kfree(iface);
@@ -236,6 +245,8 @@ static int omx_iface_attach(struct net_device *dev)
 			     OMX_HOST_QUERY_ANSWERS_PER_SEC);
 	/* no "callbacks suppressed" lines: the counter tells */
 	ratelimit_set_flags(&iface->query_answers, RATELIMIT_MSG_ON_RELEASE);
+	ratelimit_state_init(&iface->nack_answers, HZ, OMX_NACK_LIB_ANSWERS_PER_SEC);
+	ratelimit_set_flags(&iface->nack_answers, RATELIMIT_MSG_ON_RELEASE);
 	iface->endpoint_max = omx_endpoints_max;
 	iface->index = board;
 	iface->ifindex = dev->ifindex;
@@ -640,7 +651,8 @@ int omx_iface_set_hostname(u32 board, const char *name)
 	return 0;
 }
 
-int omx_iface_get_endpoint_slot(struct omx_endpoint_slot *slot, bool session)
+int omx_iface_get_endpoint_slot(struct omx_endpoint_slot *slot,
+				const struct omx_viewer *viewer)
 {
 	u32 board = slot->board_index, index = slot->endpoint_index;
 	struct omx_endpoint *ep;
@@ -671,10 +683,15 @@ int omx_iface_get_endpoint_slot(struct omx_endpoint_slot *slot, bool session)
 				       lockdep_is_held(&iface->endpoint_lock));
 	if (ep) {
 		slot->flags = OMX_ENDPOINT_SLOT_OPEN;
-		slot->owner_pid = pid_vnr(ep->owner);
-		if (session)
+		if (omx_endpoint_visible(ep, viewer)) {
+			slot->owner_pid = pid_vnr(ep->owner);
+			memcpy(slot->comm, ep->comm, sizeof(slot->comm));
+		} else {
+			slot->flags |= OMX_ENDPOINT_SLOT_HIDDEN;
+		}
+		/* a session id lets its holder inject frames into the endpoint */
+		if (viewer->admin)
 			slot->session_id = ep->session_id;
-		memcpy(slot->comm, ep->comm, sizeof(slot->comm));
 	}
 	spin_unlock(&iface->endpoint_lock);
 out:
@@ -682,12 +699,31 @@ out:
 	return ret;
 }
 
-/*
- * Bind @ep to its slot on @board.  Serialized against detach by
- * omx_ifaces_mutex, so an endpoint can never appear on a board that is
- * going away.
- */
-int omx_iface_add_endpoint(u32 board, struct omx_endpoint *ep)
+void omx_ifaces_collect_peer_refs(unsigned long *refs, unsigned int nbits)
+{
+	struct omx_endpoint *ep;
+	struct omx_iface *iface;
+	u32 board, i;
+
+	mutex_lock(&omx_ifaces_mutex);
+	for (board = 0; board < OMX_MAX_BOARDS; board++) {
+		iface = omx_iface_get_locked(board);
+		if (!iface)
+			continue;
+		spin_lock(&iface->endpoint_lock);
+		for (i = 0; i < iface->endpoint_max; i++) {
+			ep = rcu_dereference_protected(iface->endpoints[i],
+						       lockdep_is_held(&iface->endpoint_lock));
+			if (ep)
+				bitmap_or(refs, refs, ep->peer_refs, nbits);
+		}
+		spin_unlock(&iface->endpoint_lock);
+	}
+	mutex_unlock(&omx_ifaces_mutex);
+}
+
+int omx_iface_reserve_endpoint(u32 board, u32 index, const struct net *net,
+			       struct omx_iface **ifacep)
 {
 	struct omx_iface *iface;
 	u32 slot;
@@ -698,30 +734,70 @@ int omx_iface_add_endpoint(u32 board, struct omx_endpoint *ep)
 
 	mutex_lock(&omx_ifaces_mutex);
 	iface = omx_iface_get_locked(board);
-	if (!iface) {
+	/*
+	 * A process in another network namespace (a container handed
+	 * /dev/omx) must not send on this one's interfaces: its board
+	 * does not exist there.  An interface that changes namespace is
+	 * unregistered first, which detaches it.
+	 */
+	if (!iface || !net_eq(dev_net(omx_iface_netdev_locked(iface)), net)) {
 		ret = -ENODEV;
 		goto out;
 	}
-	if (ep->index >= iface->endpoint_max) {
+	if (index >= iface->endpoint_max) {
 		ret = -EINVAL;
 		goto out;
 	}
-	slot = array_index_nospec(ep->index, iface->endpoint_max);
+	slot = array_index_nospec(index, iface->endpoint_max);
 
 	spin_lock(&iface->endpoint_lock);
-	if (rcu_access_pointer(iface->endpoints[slot])) {
+	if (rcu_access_pointer(iface->endpoints[slot]) ||
+	    test_bit(slot, iface->reserved)) {
 		ret = -EBUSY;
 	} else {
+		__set_bit(slot, iface->reserved);
 		kref_get(&iface->kref);
-		ep->iface = iface;
-		ep->mtu = iface->mtu;
-		/* the library derives the same sizes from ep->mtu */
-		ep->frag_len = omx_wire_medium_frag_len(iface->mtu);
-		ep->pull_reply_len = omx_wire_pull_reply_len(iface->mtu);
-		memcpy(ep->mac, iface->mac, ETH_ALEN);
-		rcu_assign_pointer(iface->endpoints[slot], ep);
-		WRITE_ONCE(iface->endpoint_count, iface->endpoint_count + 1);
+		*ifacep = iface;
 	}
+	spin_unlock(&iface->endpoint_lock);
+out:
+	mutex_unlock(&omx_ifaces_mutex);
+	return ret;
+}
+
+void omx_iface_unreserve_endpoint(struct omx_iface *iface, u32 index)
+{
+	spin_lock(&iface->endpoint_lock);
+	__clear_bit(index, iface->reserved);
+	spin_unlock(&iface->endpoint_lock);
+	omx_iface_put(iface);
+}
+
+/*
+ * Serialized against detach by omx_ifaces_mutex, so an endpoint can never
+ * appear on a board that is going away.
+ */
+int omx_iface_add_endpoint(struct omx_iface *iface, struct omx_endpoint *ep)
+{
+	int ret = 0;
+
+	mutex_lock(&omx_ifaces_mutex);
+	/* detached meanwhile (maybe replaced by another board at that index) */
+	if (omx_iface_get_locked(iface->index) != iface) {
+		ret = -ENODEV;
+		goto out;
+	}
+
+	spin_lock(&iface->endpoint_lock);
+	__clear_bit(ep->index, iface->reserved);
+	ep->iface = iface;
+	ep->mtu = iface->mtu;
+	/* the library derives the same sizes from ep->mtu */
+	ep->frag_len = omx_wire_medium_frag_len(iface->mtu);
+	ep->pull_reply_len = omx_wire_pull_reply_len(iface->mtu);
+	memcpy(ep->mac, iface->mac, ETH_ALEN);
+	rcu_assign_pointer(iface->endpoints[ep->index], ep);
+	WRITE_ONCE(iface->endpoint_count, iface->endpoint_count + 1);
 	spin_unlock(&iface->endpoint_lock);
 out:
 	mutex_unlock(&omx_ifaces_mutex);

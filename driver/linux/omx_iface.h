@@ -17,6 +17,7 @@
 
 struct omx_endpoint;
 struct omx_steer_pcpu;
+struct omx_viewer;
 
 struct omx_counters {
 	u64 v[OMX_COUNTER_NR];
@@ -63,6 +64,8 @@ struct omx_iface {
 
 	/* HOST_QUERY answers, so that a query flood cannot make us flood */
 	struct ratelimit_state query_answers;
+	/* NACK_LIB answers to refused frames, for the same reason */
+	struct ratelimit_state nack_answers;
 
 	struct omx_counters __percpu *counters;
 	/* values at the last clear, subtracted on read (protected by the mutex) */
@@ -72,10 +75,12 @@ struct omx_iface {
 	/* when frames last arrived on / off their hashed queue (omx_steering.c) */
 	struct omx_steer_pcpu __percpu *steer;
 
-	/* protects endpoints[] updates and endpoint_count */
+	/* protects endpoints[] updates, @reserved and endpoint_count */
 	spinlock_t endpoint_lock;
 	u32 endpoint_count;
 	u32 endpoint_max;
+	/* slots taken by an open in progress, before its memory is allocated */
+	unsigned long *reserved;
 	struct omx_endpoint __rcu *endpoints[];
 };
 
@@ -114,10 +119,44 @@ void omx_iface_copy_hostname(struct omx_iface *iface, char *buf);
 /* Rename board @board (validated name) and announce it to its peers. */
 int omx_iface_set_hostname(u32 board, const char *name);
 
-/* OMX_CMD_GET_ENDPOINT_SLOT; the session is left 0 unless @session. */
-int omx_iface_get_endpoint_slot(struct omx_endpoint_slot *slot, bool session);
+/*
+ * OMX_CMD_GET_ENDPOINT_SLOT for @viewer: the owner (pid, command) only if
+ * omx_endpoint_visible(), else OMX_ENDPOINT_SLOT_HIDDEN; the session only
+ * for an administrator.
+ */
+int omx_iface_get_endpoint_slot(struct omx_endpoint_slot *slot,
+				const struct omx_viewer *viewer);
 
-int omx_iface_add_endpoint(u32 board, struct omx_endpoint *ep);
+/*
+ * OR into @refs (@nbits bits) the peer references of every endpoint open
+ * on an attached board (struct omx_endpoint.peer_refs); process context.
+ */
+void omx_ifaces_collect_peer_refs(unsigned long *refs, unsigned int nbits);
+
+/**
+ * omx_iface_reserve_endpoint() - take endpoint slot @index of @board
+ * @board: board index
+ * @index: endpoint index
+ * @net: the network namespace of the file's opener: a board whose
+ *	interface is elsewhere is not there for it (-ENODEV)
+ * @ifacep: set to the board, with a reference, on success
+ *
+ * Checked and taken before anything is allocated for the endpoint, so
+ * that a busy slot costs nothing.  Release with omx_iface_add_endpoint()
+ * (which fills it) or omx_iface_unreserve_endpoint().  Process context.
+ *
+ * Return: 0, -EINVAL (index out of range), -ENODEV (no board), -EBUSY.
+ */
+int omx_iface_reserve_endpoint(u32 board, u32 index, const struct net *net,
+			       struct omx_iface **ifacep);
+/* Give a reserved slot back and drop the reference it held. */
+void omx_iface_unreserve_endpoint(struct omx_iface *iface, u32 index);
+/*
+ * Publish @ep in the slot reserved for it on @iface; @ep then owns the
+ * reservation's reference.  -ENODEV if the board was detached meanwhile
+ * (the reservation is still the caller's to give back).
+ */
+int omx_iface_add_endpoint(struct omx_iface *iface, struct omx_endpoint *ep);
 void omx_iface_remove_endpoint(struct omx_endpoint *ep);
 
 #endif /* OMX_IFACE_H */

@@ -16,6 +16,7 @@
 #include "omx_dev.h"
 #include "omx_iface.h"
 #include "omx_main.h"
+#include "omx_pull.h"
 #include "omx_peer.h"
 #include "omx_recv.h"
 #include "omx_region.h"
@@ -115,9 +116,12 @@ static int __init omx_init(void)
 	ret = omx_peers_init();
 	if (ret)
 		goto out_region;
-	ret = omx_iface_init();
+	ret = omx_pull_module_init();
 	if (ret)
 		goto out_peers;
+	ret = omx_iface_init();
+	if (ret)
+		goto out_pulls;
 	omx_recv_init();
 
 	/* sysfs writes may race with us from here: hold the parameter lock */
@@ -139,6 +143,8 @@ out_ifaces:
 	omx_ifnames_set_state(OMX_IFNAMES_GONE);
 	omx_recv_exit();
 	omx_iface_exit();
+out_pulls:
+	omx_pull_module_exit();
 out_peers:
 	omx_peers_exit();
 out_region:
@@ -157,6 +163,7 @@ static void __exit omx_exit(void)
 	omx_ifnames_set_state(OMX_IFNAMES_GONE);
 	omx_recv_exit();
 	omx_iface_exit();
+	omx_pull_module_exit();
 	omx_peers_exit();
 	/* the last unpins queued by the receive path */
 	omx_region_module_exit();

@@ -23,6 +23,18 @@
  * peers last heard through it: the table only lists hosts that omx can
  * reach now.  OMX_CMD_SET_PEERS loads a static table all or nothing.
  *
+ * Ageing: a peer that took part in discovery or was loaded by an
+ * administrator (its hostname is known) stays until its board is
+ * detached or the table is cleared.  Any other peer ("learned": from a
+ * messaging frame, or created by OMX_CMD_PEER_LOOKUP) leaves the table
+ * once no frame went to or came from it for "peer_age" seconds and no
+ * open endpoint refers to it (received an event from it or looked it
+ * up: omx_endpoint_ref_peer()), so that its index can never change
+ * under a process that still uses it.  Creating a peer from user space
+ * needs CAP_NET_ADMIN, except for the MAC of one of this host's own
+ * boards (the library looks itself up): an unprivileged user can fill
+ * nothing.
+ *
  * Locking: omx_peers_lock (BH-safe spinlock) protects the table, the
  * hash, the counts and every change of a peer field.  Entries are also
  * published with RCU and freed after a grace period, so that the send
@@ -54,6 +66,7 @@
 #include <linux/skbuff.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
+#include <linux/workqueue.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 
@@ -73,6 +86,11 @@ unsigned int omx_peers_max = OMX_PEERS_DEFAULT;
 module_param_named(peers, omx_peers_max, uint, 0444);
 MODULE_PARM_DESC(peers, "Size of the peer table, 1-65535 (default 1024)");
 
+static unsigned int omx_peer_age = OMX_PEER_AGE_DEFAULT;
+module_param_named(peer_age, omx_peer_age, uint, 0644);
+MODULE_PARM_DESC(peer_age,
+		 "Seconds after which a learned peer (no hostname: neither discovered nor static) that no open endpoint refers to and no frame used leaves the table; 0 never (default 300)");
+
 struct omx_peer {
 	struct hlist_node hash_node;	/* in omx_peer_hash, keyed by MAC */
 	struct rcu_head rcu;
@@ -80,6 +98,8 @@ struct omx_peer {
 	u32 board;			/* board last heard through */
 	u32 flags;			/* OMX_PEER_FLAG_* */
 	u16 reverse_index;		/* our index in its table, or unknown */
+	/* jiffies of the last frame to or from it (coarse: updated once a second) */
+	unsigned long last_used;
 	u8 mac[ETH_ALEN];
 	char hostname[OMX_HOSTNAMELEN_MAX];	/* "" until a HOST_REPLY */
 };
@@ -89,6 +109,9 @@ struct omx_peer {
 #define OMX_PEER_FLAG_KEEP	0x80000000U
 /* peers announced per pass of the peer lock */
 #define OMX_PEER_ANNOUNCE_BATCH	32
+/* the ager's period is a quarter of the age, within these bounds */
+#define OMX_PEER_AGER_MIN_PERIOD	HZ
+#define OMX_PEER_AGER_MAX_PERIOD	(60 * HZ)
 
 static DEFINE_SPINLOCK(omx_peers_lock);
 static DEFINE_HASHTABLE(omx_peer_hash, OMX_PEER_HASH_BITS);
@@ -107,6 +130,21 @@ static bool omx_peer_full_warned;
  * Random per load, so that a capture tells the loads apart.
  */
 static u32 omx_peer_magic;
+
+static void omx_peers_age(struct work_struct *work);
+static DECLARE_DELAYED_WORK(omx_peer_ager, omx_peers_age);
+/* learned peers removed by the ager since load */
+static u64 omx_peer_aged;
+
+/* Lockless, any context: at most one write per peer and second. */
+static void omx_peer_touch(struct omx_peer *peer)
+{
+	unsigned long now = jiffies;
+
+	if (READ_ONCE(peer->last_used) != now &&
+	    time_after(now, READ_ONCE(peer->last_used) + HZ))
+		WRITE_ONCE(peer->last_used, now);
+}
 
 static struct omx_peer *omx_peer_locked(u32 index)
 {
@@ -137,6 +175,7 @@ static void omx_peer_insert_locked(struct omx_peer *peer, u32 board,
 	peer->index = index;
 	peer->board = board;
 	peer->reverse_index = OMX_PEER_INDEX_UNKNOWN;
+	peer->last_used = jiffies;
 	ether_addr_copy(peer->mac, mac);
 
 	__set_bit(index, omx_peer_used);
@@ -161,6 +200,7 @@ static struct omx_peer *omx_peer_learn_locked(u32 board, const u8 *mac)
 	peer = omx_peer_find_locked(mac);
 	if (peer) {
 		peer->board = board;
+		omx_peer_touch(peer);
 		return peer;
 	}
 
@@ -579,6 +619,7 @@ int omx_peer_resolve(u32 index, u8 *mac, u16 *reverse)
 	if (peer) {
 		ether_addr_copy(mac, peer->mac);
 		*reverse = READ_ONCE(peer->reverse_index);
+		omx_peer_touch(peer);
 		ret = 0;
 	}
 	rcu_read_unlock();
@@ -613,6 +654,7 @@ int omx_peer_lookup_rcu(u32 board, u16 hint, const u8 *mac, u16 reverse,
 	rcu_read_lock();
 	peer = omx_peer_find_rcu(hint, mac);
 	if (peer) {
+		omx_peer_touch(peer);
 		index = peer->index;
 		known = READ_ONCE(peer->reverse_index);
 		stale = READ_ONCE(peer->board) != board ||
@@ -669,10 +711,23 @@ static struct omx_peer *omx_peer_find_name_locked(const char *name)
 	return NULL;
 }
 
-int omx_peers_lookup(struct omx_peer_lookup *req, u32 board)
+/* @mac is the address of one of this host's attached boards. */
+static bool omx_peer_mac_is_local(const u8 *mac)
+{
+	bool local;
+
+	rcu_read_lock();
+	local = omx_iface_find_by_mac_rcu(mac);
+	rcu_read_unlock();
+	return local;
+}
+
+int omx_peers_lookup(struct omx_peer_lookup *req, u32 board, bool admin,
+		     u32 *found)
 {
 	u32 known = OMX_PEER_LOOKUP_BY_HOSTNAME | OMX_PEER_LOOKUP_CREATE;
 	bool by_name = req->flags & OMX_PEER_LOOKUP_BY_HOSTNAME;
+	bool may_create;
 	struct omx_peer *peer;
 	int ret = 0;
 
@@ -686,24 +741,88 @@ int omx_peers_lookup(struct omx_peer_lookup *req, u32 board)
 	} else if (!is_valid_ether_addr(req->mac)) {
 		return -EINVAL;
 	}
+	/*
+	 * Any user may add this host's own boards (at most OMX_MAX_BOARDS
+	 * entries, which the library needs to talk to itself); any other
+	 * address is the administrator's to add, so that nobody can fill
+	 * the table and keep new hosts out.
+	 */
+	may_create = (req->flags & OMX_PEER_LOOKUP_CREATE) &&
+		(admin || omx_peer_mac_is_local(req->mac));
 
 	spin_lock_bh(&omx_peers_lock);
 	if (by_name) {
 		peer = omx_peer_find_name_locked(req->hostname);
 	} else {
 		peer = omx_peer_find_locked(req->mac);
-		if (!peer && (req->flags & OMX_PEER_LOOKUP_CREATE)) {
+		if (!peer && may_create) {
 			peer = omx_peer_learn_locked(board, req->mac);
 			if (!peer)
 				ret = -ENOSPC;
+		} else if (!peer && (req->flags & OMX_PEER_LOOKUP_CREATE)) {
+			ret = -EPERM;
 		}
 	}
-	if (peer)
+	if (peer) {
+		omx_peer_touch(peer);
 		omx_peer_fill_lookup(peer, req);
-	else if (!ret)
+		*found = peer->index;
+	} else if (!ret) {
 		ret = -ENOENT;
+	}
 	spin_unlock_bh(&omx_peers_lock);
 	return ret;
+}
+
+/*
+ * Remove the learned peers idle for @age jiffies that no open endpoint
+ * refers to.  A frame of such a peer arriving meanwhile touches it first,
+ * so it stays; the lookup that found it without the lock still names its
+ * old index, which then names nobody (sends fail with ENOENT) or, if the
+ * index was reused at once, the newcomer: the endpoint refers to that
+ * one from then on, and the ager keeps it.
+ */
+static unsigned int omx_peers_expire(unsigned long age)
+{
+	unsigned long *refs, index, now = jiffies;
+	struct omx_peer *peer;
+	unsigned int removed = 0;
+
+	refs = bitmap_zalloc(omx_peers_max, GFP_KERNEL);
+	if (!refs)
+		return 0;
+	omx_ifaces_collect_peer_refs(refs, omx_peers_max);
+
+	spin_lock_bh(&omx_peers_lock);
+	for_each_set_bit(index, omx_peer_used, omx_peers_max) {
+		peer = omx_peer_locked(index);
+		if ((peer->flags & OMX_PEER_FLAG_HOSTNAME) || test_bit(index, refs) ||
+		    time_before(now, READ_ONCE(peer->last_used) + age))
+			continue;
+		pr_debug("peer %u: %pM unused for %u s, removed\n", peer->index,
+			 peer->mac, jiffies_to_msecs(now - peer->last_used) / 1000);
+		omx_peer_remove_locked(peer);
+		removed++;
+	}
+	omx_peer_aged += removed;
+	spin_unlock_bh(&omx_peers_lock);
+	bitmap_free(refs);
+	return removed;
+}
+
+static void omx_peers_age(struct work_struct *work)
+{
+	unsigned int age_s = READ_ONCE(omx_peer_age);
+	unsigned long age = (unsigned long)age_s * HZ;
+	unsigned long period = OMX_PEER_AGER_MAX_PERIOD;
+
+	if (age_s) {
+		omx_peers_expire(age);
+		period = clamp(age / 4, OMX_PEER_AGER_MIN_PERIOD,
+			       OMX_PEER_AGER_MAX_PERIOD);
+	}
+	/* a smaller peer_age written meanwhile takes effect within a minute */
+	schedule_delayed_work(&omx_peer_ager, period);
 }
 
 void omx_peers_get_table_info(struct omx_peer_table_info *info)
@@ -760,12 +879,17 @@ int omx_peers_init(void)
 		return -ENOMEM;
 	}
 	omx_peer_magic = get_random_u32();
+	schedule_delayed_work(&omx_peer_ager, OMX_PEER_AGER_MIN_PERIOD);
 	return 0;
 }
 
 /* Every board is detached by now, so the table should be empty already. */
 void omx_peers_exit(void)
 {
+	cancel_delayed_work_sync(&omx_peer_ager);
+	if (omx_peer_aged)
+		pr_info("%llu learned peer(s) aged out of the table since load\n",
+			omx_peer_aged);
 	omx_peers_remove(0, true);
 	bitmap_free(omx_peer_used);
 	kvfree(omx_peer_table);

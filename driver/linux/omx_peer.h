@@ -17,6 +17,9 @@ struct omx_iface;
 /* "peers" module parameter: size of the peer table, fixed at load */
 extern unsigned int omx_peers_max;
 
+/* default of the "peer_age" module parameter, seconds */
+#define OMX_PEER_AGE_DEFAULT	300
+
 int omx_peers_init(void);
 void omx_peers_exit(void);
 
@@ -89,8 +92,18 @@ int omx_peers_set(const struct omx_peer_entry *entries, u32 nr, u32 flags);
 /* OMX_CMD_CLEAR_PEERS: board index or OMX_PEERS_ALL_BOARDS. */
 int omx_peers_clear(u32 board);
 
-/* OMX_CMD_PEER_LOOKUP; @board is where a created peer is recorded. */
-int omx_peers_lookup(struct omx_peer_lookup *req, u32 board);
+/**
+ * omx_peers_lookup() - OMX_CMD_PEER_LOOKUP
+ * @req: the request, filled in when found
+ * @board: where a created peer is recorded
+ * @admin: the caller may create a peer for any MAC; without it only for
+ *	the MAC of one of this host's boards (-EPERM otherwise)
+ * @found: set to the peer's index when found or created
+ *
+ * Process context.  Return: 0, -EINVAL, -ENOENT, -EPERM or -ENOSPC.
+ */
+int omx_peers_lookup(struct omx_peer_lookup *req, u32 board, bool admin,
+		     u32 *found);
 
 void omx_peers_get_table_info(struct omx_peer_table_info *info);
 int omx_peers_get_info(u32 index, struct omx_peer_info *info);

@@ -38,6 +38,7 @@
 #include "omx_steering.h"
 #include "omx_wire.h"
 #include "omx_wire_codec.h"
+#include "omx_wire_counters.h"
 
 /* skb->cb of the frames we handle: set before dispatch */
 struct omx_recv_cb {
@@ -92,6 +93,11 @@ static void omx_recv_nack(struct omx_iface *iface, const struct sk_buff *skb,
 {
 	struct omx_pkt nack = { .type = OMX_PKT_TYPE_NACK_LIB };
 
+	/* so that a flood of refused frames cannot make us flood back */
+	if (!__ratelimit(&iface->nack_answers)) {
+		omx_iface_count(iface, OMX_COUNTER_NACK_LIB_UNSENT, 1);
+		return;
+	}
 	ether_addr_copy(nack.dst_mac, pkt->src_mac);
 	nack.peer_index = reverse;
 	nack.nack_lib.peer_index = reverse;
@@ -148,6 +154,12 @@ static enum omx_counter_index omx_recv_deliver(struct omx_iface *iface,
 			omx_recv_nack(iface, skb, pkt, dest, reverse, OMX_NACK_TYPE_BAD_SESSION);
 		return OMX_COUNTER_RX_DROP_BAD_SESSION;
 	}
+	/* no session to prove anything: bound what one source can put in */
+	if (!dest->has_session &&
+	    !omx_endpoint_admit_sessionless(ep, pkt->src_mac, dest->src_endpoint)) {
+		omx_endpoint_put(ep);
+		return OMX_COUNTER_RX_DROP_RATE_LIMITED;
+	}
 
 	if (peer < 0) {
 		peer = omx_peer_learn_index(iface->index, pkt->src_mac, dest->reverse);
@@ -158,6 +170,8 @@ static enum omx_counter_index omx_recv_deliver(struct omx_iface *iface,
 		}
 	}
 
+	/* the library answers that index: keep it while the endpoint lives */
+	omx_endpoint_ref_peer(ep, peer);
 	evt->peer_index = peer;
 	evt->src_endpoint = dest->src_endpoint;
 	ret = omx_endpoint_deliver(ep, ring, evt, payload, skb,
@@ -280,7 +294,12 @@ static enum omx_counter_index omx_recv_connect(struct omx_iface *iface,
 
 	evt.connect.src_session_id = connect->src_session_id;
 	evt.connect.app_key = connect->app_key;
-	evt.connect.target_session_id = connect->target_session_id;
+	/*
+	 * a refusal names no session, whatever the peer put there (Open-MX
+	 * does): knowing it is half of what a pull needs
+	 */
+	if (!reply || connect->status == OMX_CONNECT_STATUS_SUCCESS)
+		evt.connect.target_session_id = connect->target_session_id;
 	evt.connect.target_recv_seqnum_start = connect->target_recv_seqnum_start;
 	evt.connect.connect_seqnum = connect->connect_seqnum;
 	evt.connect.status = connect->status;
@@ -331,6 +350,14 @@ static enum omx_counter_index omx_recv_rndv(struct omx_iface *iface,
 	evt.rndv.rdma_id = rndv->pulled_rdma_id;
 	evt.rndv.rdma_seqnum = rndv->pulled_rdma_seqnum;
 	evt.rndv.rdma_offset = rndv->pulled_rdma_offset;
+	/* an omx sender's token_hi follows the 8 bytes Open-MX knows */
+	if (pkt->payload_len >= OMX_RNDV_TOKEN_HI_LEN) {
+		__be32 hi;
+
+		if (skb_copy_bits(skb, pkt->payload_offset - ETH_HLEN, &hi, sizeof(hi)))
+			return OMX_COUNTER_RX_DROP_BAD_LENGTH;
+		evt.rndv.token_hi = be32_to_cpu(hi);
+	}
 	return omx_recv_deliver(iface, skb, pkt, &dest, OMX_RING_UNEXP, &evt,
 				false, 0, OMX_COUNTER_RX_RNDV);
 }
@@ -377,38 +404,6 @@ static const struct omx_recv_type omx_recv_types[OMX_PKT_TYPE_NR] = {
 	[OMX_PKT_TYPE_NACK_MCP] = { omx_pull_recv_nack_mcp, false },
 };
 
-/*
- * What to count for each omx_wire_validate() verdict.  No default: the
- * compiler (-Wswitch) flags a verdict added to the codec without a
- * counter here and in common/omx_abi.h.
- */
-static enum omx_counter_index omx_recv_verdict_drop(enum omx_wire_verdict verdict)
-{
-	switch (verdict) {
-	case OMX_WIRE_OK:
-		return OMX_COUNTER_NR;
-	case OMX_WIRE_TOO_SHORT:
-		return OMX_COUNTER_RX_DROP_TOO_SHORT;
-	case OMX_WIRE_BAD_ETHERTYPE:
-		return OMX_COUNTER_RX_DROP_BAD_ETHERTYPE;
-	case OMX_WIRE_BAD_TYPE:
-		return OMX_COUNTER_RX_DROP_BAD_TYPE;
-	case OMX_WIRE_UNSUPPORTED_TYPE:
-		return OMX_COUNTER_RX_DROP_UNSUPPORTED;
-	case OMX_WIRE_BAD_LENGTH:
-		return OMX_COUNTER_RX_DROP_BAD_LENGTH;
-	case OMX_WIRE_BAD_FRAG:
-		return OMX_COUNTER_RX_DROP_BAD_FRAG;
-	case OMX_WIRE_BAD_NACK:
-		return OMX_COUNTER_RX_DROP_BAD_NACK;
-	case OMX_WIRE_BAD_SUBTYPE:
-		return OMX_COUNTER_RX_DROP_BAD_SUBTYPE;
-	case OMX_WIRE_VERDICT_NR:
-		break;
-	}
-	return OMX_COUNTER_RX_DROP_BAD_HEADER;
-}
-
 /* Checks that need the skb rather than the frame bytes. */
 static enum omx_counter_index omx_recv_check_skb(const struct omx_iface *iface,
 						 const struct sk_buff *skb)
@@ -454,7 +449,7 @@ static enum omx_counter_index omx_recv_decode(const struct sk_buff *skb,
 	verdict = omx_wire_decode(head, len, pkt);
 	if (verdict == OMX_WIRE_OK)
 		*dst_endpoint = omx_wire_dst_endpoint(head, copy);
-	return omx_recv_verdict_drop(verdict);
+	return omx_wire_verdict_counter(verdict);
 }
 
 /*

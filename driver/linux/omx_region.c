@@ -17,9 +17,13 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/backing-dev.h>
 #include <linux/capability.h>
+#include <linux/etherdevice.h>
 #include <linux/highmem.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
+#include <linux/random.h>
 #include <linux/overflow.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
@@ -33,6 +37,11 @@
 #include "omx_wire.h"
 
 struct workqueue_struct *omx_wq;
+
+bool omx_openmx_pulls = true;
+module_param_named(openmx_pulls, omx_openmx_pulls, bool, 0644);
+MODULE_PARM_DESC(openmx_pulls,
+		 "Accept PULLs carrying only the 16-bit token part Open-MX echoes (default 1)");
 
 int omx_region_module_init(void)
 {
@@ -221,12 +230,61 @@ static int omx_region_fill_segs(struct omx_region *region,
 	return 0;
 }
 
+/*
+ * A writable long-term pin of page cache pages that are written back
+ * (a MAP_SHARED mapping of a regular file on a disk filesystem) lets the
+ * driver write them from softirq while writeback reads or protects them:
+ * kernels from 6.5 refuse it in GUP, 6.1 does not, so we do.  shmem,
+ * tmpfs and ramfs (no writeback) and private mappings are fine.
+ */
+static bool omx_region_vma_needs_dirty_tracking(struct vm_area_struct *vma)
+{
+	struct file *file = vma->vm_file;
+
+	if (!(vma->vm_flags & VM_SHARED) || !file || (vma->vm_flags & VM_PFNMAP))
+		return false;
+	if (vma->vm_ops && vma->vm_ops->page_mkwrite)
+		return true;
+	return file->f_mapping && mapping_can_writeback(file->f_mapping);
+}
+
+static int omx_region_check_writable(struct omx_region *region)
+{
+	struct mm_struct *mm = region->mm;
+	unsigned int i;
+	int ret = 0;
+
+	if (!region->writable)
+		return 0;
+	if (mmap_read_lock_killable(mm))
+		return -EINTR;
+	for (i = 0; i < region->nr_segs && !ret; i++) {
+		unsigned long start = region->segs[i].vaddr;
+		unsigned long end = start + region->segs[i].length;
+		struct vm_area_struct *vma;
+
+		/* holes are found by pinning (EFAULT) */
+		for (vma = find_vma(mm, start); vma && vma->vm_start < end;
+		     vma = find_vma(mm, vma->vm_end)) {
+			if (omx_region_vma_needs_dirty_tracking(vma)) {
+				ret = -EOPNOTSUPP;
+				break;
+			}
+		}
+	}
+	mmap_read_unlock(mm);
+	return ret;
+}
+
 static int omx_region_pin(struct omx_region *region)
 {
 	unsigned int gup_flags = FOLL_LONGTERM | (region->writable ? FOLL_WRITE : 0);
 	unsigned int i;
 	int ret;
 
+	ret = omx_region_check_writable(region);
+	if (ret)
+		return ret;
 	for (i = 0; i < region->nr_segs; i++) {
 		struct omx_region_seg *seg = &region->segs[i];
 
@@ -383,6 +441,67 @@ struct omx_region *omx_region_get(struct omx_endpoint *ep, u32 id, u8 seqnum)
 	return region;
 }
 
+void omx_region_grant(struct omx_endpoint *ep, struct omx_region *region,
+		      const u8 *mac, u8 endpoint, u32 session, u16 lib_seqnum,
+		      u32 msg_length, u16 *token_lo, u32 *token_hi)
+{
+	struct omx_region_grant *g = &region->grant, fresh = { .valid = true };
+	/* token_lo + the region length must fit the wire's 32-bit offset */
+	u64 lo_range = min_t(u64, 1U << 16, (u64)U32_MAX - region->length + 1);
+
+	ether_addr_copy(fresh.mac, mac);
+	fresh.endpoint = endpoint;
+	fresh.session = session;
+	fresh.lib_seqnum = lib_seqnum;
+	fresh.msg_length = msg_length;
+	fresh.token_lo = (u16)get_random_u32_below((u32)lo_range);
+	do {
+		fresh.token_hi = get_random_u32();
+	} while (!fresh.token_hi);
+
+	spin_lock_bh(&ep->regions.lock);
+	/* a retransmitted RNDV: the puller may be using the first one's token */
+	if (!g->valid || !ether_addr_equal(g->mac, mac) || g->endpoint != endpoint ||
+	    g->session != session || g->lib_seqnum != lib_seqnum ||
+	    g->msg_length != msg_length)
+		*g = fresh;
+	*token_lo = g->token_lo;
+	*token_hi = g->token_hi;
+	spin_unlock_bh(&ep->regions.lock);
+}
+
+int omx_region_may_pull(struct omx_endpoint *ep, struct omx_region *region,
+			const struct omx_pull_claim *claim, u64 *region_offset)
+{
+	struct omx_region_grant *g = &region->grant;
+	bool token_ok;
+	u64 start;
+	int ret = -EACCES;
+
+	spin_lock_bh(&ep->regions.lock);
+	if (!g->valid || !ether_addr_equal(g->mac, claim->mac) ||
+	    g->endpoint != claim->endpoint || (claim->local && g->session != claim->session))
+		goto out;
+	if (claim->token_hi)
+		/* omx puller: the whole token, any offset from token_lo on */
+		token_ok = claim->token_hi == g->token_hi && claim->offset >= g->token_lo;
+	else
+		/* Open-MX puller: it echoes the RNDV's rdma_offset and pulls from 0 */
+		token_ok = READ_ONCE(omx_openmx_pulls) && claim->offset == g->token_lo;
+	if (!token_ok) {
+		/* the addressee's stale PULL, or a guess: only a few of those */
+		if (++g->failures >= OMX_GRANT_FAILURES_MAX)
+			g->valid = false;
+		goto out;
+	}
+	start = claim->offset - g->token_lo;
+	ret = start + claim->length > region->length ? -ERANGE : 0;
+	*region_offset = start;
+out:
+	spin_unlock_bh(&ep->regions.lock);
+	return ret;
+}
+
 struct page *omx_region_page(const struct omx_region *region, u64 offset,
 			     unsigned int *page_offset, unsigned int *avail)
 {
@@ -429,14 +548,18 @@ void omx_region_write(struct omx_region *region, u64 offset,
 	}
 }
 
-void omx_region_copy(struct omx_region *dst, u64 dst_offset,
-		     struct omx_region *src, u64 src_offset, u64 len)
+int omx_region_copy(struct omx_region *dst, u64 dst_offset,
+		    struct omx_region *src, u64 src_offset, u64 len, u64 *copied)
 {
 	unsigned int dpo, dn, spo, sn, n;
 	struct page *dpage, *spage;
 	void *daddr, *saddr;
 
+	*copied = 0;
 	while (len) {
+		/* up to 4 GiB in one ioctl: a killed process must not wait for it */
+		if (fatal_signal_pending(current))
+			return -EINTR;
 		dpage = omx_region_page(dst, dst_offset, &dpo, &dn);
 		spage = omx_region_page(src, src_offset, &spo, &sn);
 		n = min3(dn, sn, (unsigned int)min_t(u64, len, UINT_MAX));
@@ -448,6 +571,8 @@ void omx_region_copy(struct omx_region *dst, u64 dst_offset,
 		dst_offset += n;
 		src_offset += n;
 		len -= n;
+		*copied += n;
 		cond_resched();
 	}
+	return 0;
 }

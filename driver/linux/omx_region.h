@@ -31,6 +31,49 @@ struct omx_region_seg {
 	struct omx_region *region;
 };
 
+/**
+ * struct omx_region_grant - who may pull a region (docs/security.md)
+ * @valid: a RNDV was sent for the region since its registration
+ * @mac: the board the RNDV was sent to
+ * @endpoint: the endpoint it was sent to
+ * @session: that endpoint's session (the RNDV's), checked by local pulls
+ * @lib_seqnum: the RNDV's, to recognise a retransmission of it
+ * @msg_length: the RNDV's, likewise
+ * @token_lo: the token's low 16 bits, sent as the RNDV's rdma_offset
+ * @token_hi: its high 32 bits, never 0
+ * @failures: PULLs from the addressee with a wrong token
+ *
+ * Protected by the endpoint's region table lock.
+ */
+struct omx_region_grant {
+	bool valid;
+	u8 mac[6];
+	u8 endpoint;
+	u8 failures;
+	u16 lib_seqnum;
+	u16 token_lo;
+	u32 session;
+	u32 msg_length;
+	u32 token_hi;
+};
+
+/* After this many wrong tokens from its addressee a grant is revoked. */
+#define OMX_GRANT_FAILURES_MAX	8
+
+/* What a PULL presents to omx_region_may_pull(). */
+struct omx_pull_claim {
+	const u8 *mac;			/* the puller's board */
+	u8 endpoint;			/* the puller's endpoint */
+	bool local;			/* inside the host: @session is known */
+	u32 session;			/* the puller's session, when @local */
+	u32 offset;			/* pulled_rdma_offset: token_lo + region offset */
+	u32 length;			/* total_length */
+	u32 token_hi;
+};
+
+/* "openmx_pulls" module parameter (omx_region.c) */
+extern bool omx_openmx_pulls;
+
 /*
  * References: the endpoint's table holds one until deregistration or
  * close; a pull pulling into it and a PULL being answered from it hold
@@ -46,6 +89,7 @@ struct omx_region {
 	u8 seqnum;
 	bool writable;
 	u64 length;
+	struct omx_region_grant grant;
 	unsigned long nr_pages;		/* charged to mm->pinned_vm */
 	unsigned int nr_segs;
 	struct omx_region_seg segs[];
@@ -76,6 +120,25 @@ struct omx_region *omx_region_get_any(struct omx_endpoint *ep, u32 id);
 void omx_region_put(struct omx_region *region);
 
 /*
+ * SEND_RNDV: grant the RNDV's addressee the right to pull @region and
+ * return the token to announce.  A retransmission of the same RNDV
+ * (same addressee, seqnum and length) keeps the token; any other RNDV
+ * replaces the grant.  Process context.
+ */
+void omx_region_grant(struct omx_endpoint *ep, struct omx_region *region,
+		      const u8 *mac, u8 endpoint, u32 session, u16 lib_seqnum,
+		      u32 msg_length, u16 *token_lo, u32 *token_hi);
+
+/*
+ * May @claim pull @claim->length bytes of @region?  0 and the region
+ * offset it starts at in *@region_offset, -EACCES if the grant refuses
+ * it (not its addressee, wrong token), -ERANGE if it reaches outside the
+ * region.  Any context; counts nothing.
+ */
+int omx_region_may_pull(struct omx_endpoint *ep, struct omx_region *region,
+			const struct omx_pull_claim *claim, u64 *region_offset);
+
+/*
  * The page holding byte @offset of @region, and the offset in it and the
  * bytes left in that page and segment.  @offset < region->length.
  */
@@ -86,9 +149,12 @@ struct page *omx_region_page(const struct omx_region *region, u64 offset,
 void omx_region_write(struct omx_region *region, u64 offset,
 		      const struct sk_buff *skb, int skb_offset, unsigned int len);
 
-/* One copy from @src to @dst, process context (may sleep). */
-void omx_region_copy(struct omx_region *dst, u64 dst_offset,
-		     struct omx_region *src, u64 src_offset, u64 len);
+/*
+ * One copy from @src to @dst, process context (may sleep); -EINTR if a
+ * fatal signal stopped it, with *@copied bytes copied.
+ */
+int omx_region_copy(struct omx_region *dst, u64 dst_offset,
+		    struct omx_region *src, u64 src_offset, u64 len, u64 *copied);
 
 extern struct workqueue_struct *omx_wq;
 

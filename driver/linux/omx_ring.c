@@ -22,8 +22,17 @@ static_assert(OMX_RECVQ_SLOT_LEN >= OMX_SMALL_MAX);
 
 int omx_rings_alloc(struct omx_rings *rings)
 {
-	/* zeroed: every index starts at 0, every event is OMX_EVT_NONE */
-	rings->base = vmalloc_user(OMX_ENDPOINT_MMAP_LEN);
+	/*
+	 * 4 MiB an endpoint, at the request of any user: charged to the
+	 * opener's memory cgroup (__GFP_ACCOUNT: memory.current, and the
+	 * "vmalloc" line of memory.stat).  vmalloc_user() cannot take a
+	 * gfp mask and __vmalloc_node_range() is not exported, so the area
+	 * lacks VM_USERMAP and omx_rings_mmap() maps its pages itself.
+	 * Zeroed: every index starts at 0, every event is OMX_EVT_NONE, and
+	 * the process never sees stale kernel memory.
+	 */
+	rings->base = __vmalloc(OMX_ENDPOINT_MMAP_LEN,
+				GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_NOWARN);
 	if (!rings->base)
 		return -ENOMEM;
 	spin_lock_init(&rings->lock);
@@ -36,6 +45,24 @@ void omx_rings_free(struct omx_rings *rings)
 {
 	vfree(rings->base);
 	rings->base = NULL;
+}
+
+int omx_rings_mmap(struct omx_rings *rings, struct vm_area_struct *vma)
+{
+	unsigned long off;
+	int ret;
+
+	if (vma->vm_end - vma->vm_start != OMX_ENDPOINT_MMAP_LEN)
+		return -EINVAL;
+	/* as remap_vmalloc_range(): no mremap growth, not in core dumps */
+	vma->vm_flags |= VM_DONTEXPAND | VM_DONTDUMP;
+	for (off = 0; off < OMX_ENDPOINT_MMAP_LEN; off += PAGE_SIZE) {
+		ret = vm_insert_page(vma, vma->vm_start + off,
+				     vmalloc_to_page(rings->base + off));
+		if (ret)
+			return ret;
+	}
+	return 0;
 }
 
 static struct omx_ring_ctrl *omx_rings_ctrl(const struct omx_rings *rings)

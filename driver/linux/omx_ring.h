@@ -6,6 +6,7 @@
 #ifndef OMX_RING_H
 #define OMX_RING_H
 
+#include <linux/mm_types.h>
 #include <linux/skbuff.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -18,7 +19,7 @@ enum omx_ring_id {
 };
 
 struct omx_rings {
-	/* OMX_ENDPOINT_MMAP_LEN bytes from vmalloc_user(), control page first */
+	/* OMX_ENDPOINT_MMAP_LEN zeroed, memcg-charged vmalloc bytes, control page first */
 	void *base;
 	/* serialises producers: receive softirqs, local delivery (BH off) */
 	spinlock_t lock;
@@ -29,6 +30,11 @@ struct omx_rings {
 
 int omx_rings_alloc(struct omx_rings *rings);
 void omx_rings_free(struct omx_rings *rings);
+/*
+ * Map all of @rings into @vma (exactly OMX_ENDPOINT_MMAP_LEN long, else
+ * -EINVAL); the mmap handler, mmap lock held.
+ */
+int omx_rings_mmap(struct omx_rings *rings, struct vm_area_struct *vma);
 
 /*
  * Append @evt to @ring; with @payload, also copy @len bytes at @offset of

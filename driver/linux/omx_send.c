@@ -20,6 +20,7 @@
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
 #include <linux/uaccess.h>
+#include <asm/unaligned.h>
 
 #include "omx_endpoint.h"
 #include "omx_iface.h"
@@ -289,7 +290,12 @@ int omx_send_cmd_connect(struct omx_endpoint *ep,
 		return ret;
 	c->src_session_id = cmd->src_session_id;
 	c->app_key = cmd->app_key;
-	c->target_session_id = cmd->target_session_id;
+	/*
+	 * A refused connect reveals nothing, whatever the library says:
+	 * with our session id and a region id a stranger could pull.
+	 */
+	if (cmd->status == OMX_CONNECT_STATUS_SUCCESS)
+		c->target_session_id = cmd->target_session_id;
 	/* teaches the target its index in our table (its reverse index) */
 	c->peer_index = cmd->peer_index;
 	c->target_recv_seqnum_start = cmd->target_recv_seqnum_start;
@@ -349,24 +355,39 @@ int omx_send_cmd_rndv(struct omx_endpoint *ep, const struct omx_cmd_send_rndv *c
 	struct omx_pkt pkt = { .type = OMX_PKT_TYPE_RNDV };
 	struct omx_pkt_rndv *r = &pkt.rndv;
 	struct omx_region *region;
+	struct sk_buff *skb;
 	unsigned int i;
+	u32 token_hi;
+	u8 *payload;
 	int ret;
 
 	for (i = 0; i < sizeof(cmd->pad); i++)
 		if (cmd->pad[i])
 			return -EINVAL;
-	region = omx_region_get(ep, cmd->rdma_id, cmd->rdma_seqnum);
-	if (!region)
-		return -ENOENT;
-	ret = cmd->msg_length <= OMX_MEDIUM_MAX || cmd->msg_length > region->length ?
-		-EINVAL : 0;
-	omx_region_put(region);
-	if (ret)
-		return ret;
-
 	ret = omx_send_resolve(cmd->peer_index, &pkt);
 	if (ret)
 		return ret;
+	/*
+	 * Any length goes: Open-MX sends every synchronous send as a RNDV,
+	 * however short.  A 0-byte one names no data, hence no region and no
+	 * grant: the receiver pulls nothing and answers with a NOTIFY at once.
+	 */
+	token_hi = 0;
+	if (cmd->msg_length) {
+		region = omx_region_get(ep, cmd->rdma_id, cmd->rdma_seqnum);
+		if (!region)
+			return -ENOENT;
+		if (cmd->msg_length > region->length) {
+			omx_region_put(region);
+			return -EINVAL;
+		}
+		/* from now on only this addressee may pull the region, with this token */
+		omx_region_grant(ep, region, pkt.dst_mac, cmd->dst_endpoint, cmd->session,
+				 cmd->seqnum, cmd->msg_length, &r->pulled_rdma_offset,
+				 &token_hi);
+		omx_region_put(region);
+	}
+
 	r->msg.match_info = cmd->match_info;
 	r->msg.session = cmd->session;
 	r->msg.lib_seqnum = cmd->seqnum;
@@ -376,7 +397,15 @@ int omx_send_cmd_rndv(struct omx_endpoint *ep, const struct omx_cmd_send_rndv *c
 	r->msg_length = cmd->msg_length;
 	r->pulled_rdma_id = cmd->rdma_id;
 	r->pulled_rdma_seqnum = cmd->rdma_seqnum;
-	return omx_send_user(ep, &pkt, 0, 0, OMX_COUNTER_TX_RNDV);
+	r->data_len = OMX_RNDV_TOKEN_DATA_LEN;
+	skb = omx_send_build(ep->iface, &pkt, OMX_RNDV_TOKEN_HI_LEN, GFP_KERNEL, &payload);
+	if (IS_ERR(skb)) {
+		omx_iface_count(ep->iface, OMX_COUNTER_TX_ERRORS, 1);
+		return PTR_ERR(skb);
+	}
+	put_unaligned_be32(token_hi, payload);
+	return omx_send_xmit(ep->iface, skb, OMX_COUNTER_TX_RNDV,
+			     !(ep->open_flags & OMX_ENDPOINT_OPEN_NO_SHARED));
 }
 
 int omx_send_cmd_notify(struct omx_endpoint *ep, const struct omx_cmd_send_notify *cmd)

@@ -436,7 +436,8 @@ static void omx_steering_sum_rx(const struct omx_endpoint *ep,
 	}
 }
 
-int omx_steering_get_endpoint(struct omx_endpoint_steering *st)
+int omx_steering_get_endpoint(struct omx_endpoint_steering *st,
+			      const struct omx_viewer *viewer)
 {
 	u32 board = st->board_index, index = st->endpoint_index;
 	struct omx_board_queues *q;
@@ -463,7 +464,7 @@ int omx_steering_get_endpoint(struct omx_endpoint_steering *st)
 		goto out;
 	}
 	/* the counters tell what a process does: its owner's business */
-	if (!uid_eq(current_euid(), ep->uid) && !capable(CAP_NET_ADMIN)) {
+	if (!omx_endpoint_visible(ep, viewer)) {
 		omx_endpoint_put(ep);
 		ret = -EPERM;
 		goto out;

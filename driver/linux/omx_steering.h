@@ -11,6 +11,8 @@
 
 #include "omx_abi.h"
 
+struct omx_viewer;
+
 struct omx_iface;
 
 /* the name of the program of firmware-patch/xdp, as the kernel records it */
@@ -59,10 +61,12 @@ int omx_steering_get_board_queues(struct omx_board_queues *q);
 /**
  * omx_steering_get_endpoint() - OMX_CMD_GET_ENDPOINT_STEERING
  * @st: in: board_index, endpoint_index; out: everything else
+ * @viewer: who asks (the opener of the asking file)
  *
  * Process context; takes rtnl.  Return: 0, -EINVAL, -ENODEV, -ENOENT or
- * -EPERM (the caller is neither the opener's euid nor CAP_NET_ADMIN).
+ * -EPERM (@viewer may not see the endpoint: omx_endpoint_visible()).
  */
-int omx_steering_get_endpoint(struct omx_endpoint_steering *st);
+int omx_steering_get_endpoint(struct omx_endpoint_steering *st,
+			      const struct omx_viewer *viewer);
 
 #endif /* OMX_STEERING_H */
