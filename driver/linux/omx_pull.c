@@ -3,20 +3,51 @@
  * The puller (docs/wire.md, "Large messages").  A pull of L bytes from
  * remote offset O is cut into reply frames aligned on the reply size R
  * in the remote region: frame i covers message bytes [i*R - O%R,
- * (i+1)*R - O%R) clipped to [0, L), and blocks of
- * OMX_PULL_REPLIES_PER_BLOCK frames are asked for by one PULL each.  Up
- * to "pull_blocks" blocks are in flight; each reply is checked against
+ * (i+1)*R - O%R) clipped to [0, L).  A PULL asks for a contiguous span
+ * [f0, f1) of frames inside one block of OMX_PULL_REPLIES_PER_BLOCK
+ * frames (Open-MX answers any such span).  Each reply is checked against
  * the frame it must be (offset, length, seqnum), copied into the pinned
- * receive region and ticked off the block's bitmap, so duplicates and
+ * receive region and ticked off its block's bitmap, so duplicates and
  * replies for an older pull in the same slot (other generation in the
- * handle) are dropped.  A timer per pull re-asks for the missing replies
- * of blocks that are late and gives up after "pull_timeout_ms" without
- * progress.
+ * handle) are dropped.
  *
- * Locking: one BH-safe lock per endpoint protects its pull table.  PULL
- * frames are built under it and sent after it is dropped.  The table
- * and its timers live as long as the endpoint; close marks it closing,
- * ends every pull and shuts the timers down.
+ * Flow control: the replies requested and not received from one peer,
+ * by all pulls of all endpoints, stay under that peer's window (struct
+ * omx_pull_fc), which grows while replies come and halves when one is
+ * found lost (AIMD).  Each active pull may hold its fair share of it
+ * (at least OMX_PULL_SPAN_MIN frames); a pull that finds no room is
+ * "stalled" and tries again when a reply of its endpoint frees room or,
+ * with nothing of its own outstanding, at the next jiffy.
+ *
+ * Recovery: every requested frame gets a ticket, its order among all the
+ * frames the pull asked for (again).  The responder answers PULLs in
+ * order, each in frame order, on one link, so when a reply arrives, a
+ * missing frame whose ticket is more than OMX_PULL_REORDER older is
+ * lost: it leaves the window and is asked for again at once, before any
+ * new frame, as the window allows (pull_fast_resent); once the newest
+ * frame asked for came, every older missing one is.  The timer catches
+ * the rest (a lost tail, lost PULLs).  First a tail-loss probe: two
+ * smoothed round trips without an accepted reply make every outstanding
+ * frame lost and asked for again (pull_probe_resent), the window halved
+ * as for any loss; a burst that overflowed the receiver's buffer loses
+ * its tail, and nothing else would show it.  Then, if the probe brought
+ * nothing either, one round trip timeout without an accepted reply
+ * makes every outstanding frame lost (pull_timeout_resent counts the
+ * PULLs asking for them again), collapses the window and doubles the
+ * timeout.  The timeout is srtt + 4 * rttvar of the PULL ->
+ * first reply time (Karn: a re-requested frame is not timed), between
+ * OMX_PULL_RTO_MIN_MS and "pull_resend_ms"; "pull_timeout_ms" without
+ * progress fails the pull.
+ *
+ * The window of blocks slides past incomplete ones: frames are asked
+ * for in order from any block up to OMX_PULL_WINDOW_MAX blocks above the
+ * lowest incomplete one.
+ *
+ * Locking: one BH-safe lock per endpoint protects its pull table; a
+ * peer's omx_pull_fc lock nests inside it.  PULL frames are built under
+ * the lock and sent after it is dropped.  The table and its timers live
+ * as long as the endpoint; close marks it closing, ends every pull and
+ * shuts the timers down.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -24,6 +55,7 @@
 #include <linux/jiffies.h>
 #include <linux/moduleparam.h>
 #include <linux/nospec.h>
+#include <linux/random.h>
 #include <linux/slab.h>
 
 #include "omx_endpoint.h"
@@ -108,7 +140,12 @@ static u32 omx_pull_block_frames(const struct omx_pull *pull, u32 block)
 	return min_t(u32, pull->nr_frames - first, OMX_PULL_REPLIES_PER_BLOCK);
 }
 
-/* A PULL asking for frames [f0, f1) of @pull. */
+static struct omx_pull_block *omx_pull_win(struct omx_pull *pull, u32 frame)
+{
+	return &pull->win[(frame / OMX_PULL_REPLIES_PER_BLOCK) % OMX_PULL_WINDOW_MAX];
+}
+
+/* A PULL asking for frames [f0, f1) of @pull, all in one block. */
 static void omx_pull_build(const struct omx_pull *pull, u32 f0, u32 f1,
 			   struct omx_pkt *pkt)
 {
@@ -123,6 +160,7 @@ static void omx_pull_build(const struct omx_pull *pull, u32 f0, u32 f1,
 	p->session = pull->session;
 	p->total_length = pull->length;
 	p->pulled_rdma_id = pull->rdma_id;
+	p->token_hi = pull->token_hi;
 	p->pulled_rdma_seqnum = pull->rdma_seqnum;
 	p->pulled_rdma_offset = pull->remote_offset;
 	p->src_pull_handle = omx_pull_handle(pull);
@@ -133,29 +171,278 @@ static void omx_pull_build(const struct omx_pull *pull, u32 f0, u32 f1,
 }
 
 /* PULL frames built under the lock, sent after it. */
+#define OMX_PULL_BATCH	OMX_PULL_WINDOW_MAX
+
 struct omx_pull_batch {
 	unsigned int n;
-	struct omx_pkt pkts[OMX_PULL_WINDOW_MAX];
+	struct omx_pkt pkts[OMX_PULL_BATCH];
 };
 
-/* Ask for blocks until the window is full; under the lock. */
-static void omx_pull_fill_window(struct omx_pull *pull, struct omx_pull_batch *batch)
+/*
+ * Flow control state, one per peer index.  A peer index reused for
+ * another host inherits a window and round trip that adapt within a few
+ * replies, which is harmless.
+ */
+static struct omx_pull_fc *omx_pull_fcs;
+
+int omx_pull_module_init(void)
 {
-	unsigned int window = READ_ONCE(omx_pull_blocks);
+	unsigned int i;
 
-	while (pull->next_block < pull->nr_blocks &&
-	       pull->next_block < pull->low_block + window &&
-	       batch->n < OMX_PULL_WINDOW_MAX) {
-		u32 b = pull->next_block++;
-		u32 nf = omx_pull_block_frames(pull, b);
-		struct omx_pull_block *w = &pull->win[b % OMX_PULL_WINDOW_MAX];
-		u32 f0 = b * OMX_PULL_REPLIES_PER_BLOCK;
-
-		w->block = b;
-		w->missing = nf == 32 ? ~0U : (1U << nf) - 1;
-		w->sent_at = jiffies;
-		omx_pull_build(pull, f0, f0 + nf, &batch->pkts[batch->n++]);
+	omx_pull_fcs = kvcalloc(omx_peers_max, sizeof(*omx_pull_fcs), GFP_KERNEL);
+	if (!omx_pull_fcs)
+		return -ENOMEM;
+	for (i = 0; i < omx_peers_max; i++) {
+		spin_lock_init(&omx_pull_fcs[i].lock);
+		omx_pull_fcs[i].cwnd = OMX_PULL_CWND_INIT;
+		omx_pull_fcs[i].ssthresh = OMX_PULL_CWND_MAX;
 	}
+	return 0;
+}
+
+void omx_pull_module_exit(void)
+{
+	kvfree(omx_pull_fcs);
+	omx_pull_fcs = NULL;
+}
+
+/* Retransmission timeout in jiffies, backoff included; fc lock held. */
+static unsigned long omx_pull_rto(const struct omx_pull *pull)
+{
+	const struct omx_pull_fc *fc = pull->fc;
+	unsigned long max = msecs_to_jiffies(READ_ONCE(omx_pull_resend_ms));
+	unsigned long rto;
+
+	if (!fc->srtt_us)
+		return max;
+	/* +1: a timer armed n jiffies ahead may fire after n - 1 whole ones */
+	rto = usecs_to_jiffies(fc->srtt_us + 4 * fc->rttvar_us) + 1;
+	rto = max(rto, msecs_to_jiffies(OMX_PULL_RTO_MIN_MS) + 1);
+	if (pull->backoff)
+		rto <<= min_t(u8, pull->backoff, 8);
+	return min(rto, max);
+}
+
+/*
+ * Tail-loss probe delay in jiffies: two smoothed round trips, +1 for the
+ * timer's granularity as in omx_pull_rto(); 0 while no round trip was
+ * measured.  fc lock held.
+ */
+static unsigned long omx_pull_pto(const struct omx_pull_fc *fc)
+{
+	if (!fc->srtt_us)
+		return 0;
+	return usecs_to_jiffies(2 * fc->srtt_us) + 1;
+}
+
+/* Jacobson/Karels estimator on one PULL -> first reply sample; fc lock held. */
+static void omx_pull_rtt_sample(struct omx_pull_fc *fc, u32 us)
+{
+	u32 dev;
+
+	us = max(us, 1U);
+	if (!fc->srtt_us) {
+		fc->srtt_us = us;
+		fc->rttvar_us = us / 2;
+		return;
+	}
+	dev = fc->srtt_us > us ? fc->srtt_us - us : us - fc->srtt_us;
+	fc->rttvar_us = fc->rttvar_us - fc->rttvar_us / 4 + dev / 4;
+	fc->srtt_us = fc->srtt_us - fc->srtt_us / 8 + us / 8;
+}
+
+/* One reply arrived cleanly: slow start below ssthresh, then +1 per window. */
+static void omx_pull_fc_grow(struct omx_pull_fc *fc)
+{
+	if (fc->cwnd >= OMX_PULL_CWND_MAX)
+		return;
+	if (fc->cwnd < fc->ssthresh) {
+		fc->cwnd++;
+		return;
+	}
+	if (++fc->acked >= fc->cwnd) {
+		fc->acked = 0;
+		fc->cwnd++;
+	}
+}
+
+/*
+ * A reply was found lost: halve the window, once per round trip (the
+ * frames of one burst are often lost together); @timeout: collapse it.
+ */
+static void omx_pull_fc_loss(struct omx_pull_fc *fc, bool timeout)
+{
+	unsigned long now = jiffies;
+
+	if (!timeout && time_before(now, fc->recover_until))
+		return;
+	fc->ssthresh = max_t(u32, fc->cwnd / 2, OMX_PULL_CWND_MIN);
+	fc->cwnd = timeout ? OMX_PULL_CWND_MIN : fc->ssthresh;
+	fc->acked = 0;
+	fc->recover_until = now + usecs_to_jiffies(fc->srtt_us) + 1;
+}
+
+/* Frames @pull may still ask for now; fc lock held. */
+static u32 omx_pull_room(const struct omx_pull *pull)
+{
+	const struct omx_pull_fc *fc = pull->fc;
+	u32 cap = READ_ONCE(omx_pull_blocks) * OMX_PULL_REPLIES_PER_BLOCK;
+	u32 share = max_t(u32, fc->cwnd / max_t(u32, fc->pulls, 1), OMX_PULL_SPAN_MIN);
+	u32 room;
+
+	if (fc->inflight >= fc->cwnd || pull->inflight >= min(cap, share))
+		return 0;
+	room = min(fc->cwnd - fc->inflight, min(cap, share) - pull->inflight);
+	/* lost frames go at once; new ones, with replies to come, by spans worth a PULL */
+	if (!pull->lost && room < OMX_PULL_SPAN_MIN && pull->inflight &&
+	    pull->nr_frames - pull->next_frame > room)
+		return 0;
+	return room;
+}
+
+/*
+ * Give frames [f0, f1) of one block the next tickets, in the order their
+ * replies will come; under the table lock.
+ */
+static void omx_pull_ticket(struct omx_pull *pull, u32 f0, u32 f1, bool again)
+{
+	struct omx_pull_block *w = omx_pull_win(pull, f0);
+	u16 *t;
+	u32 i;
+
+	if (!again && !pull->timing) {
+		pull->timing = true;
+		pull->timed_ticket = pull->ticket;
+		pull->timed_at = ktime_get();
+	}
+	for (i = f0; i < f1; i++) {
+		t = &w->ticket[i % OMX_PULL_REPLIES_PER_BLOCK];
+		/* Karn: a frame asked for twice gives no round trip sample */
+		if (again && pull->timing && *t == pull->timed_ticket)
+			pull->timing = false;
+		*t = pull->ticket++;
+	}
+}
+
+/*
+ * Ask again for lost frames, lowest first, one PULL per run of them in a
+ * block, while the windows allow; under both locks.  False if stopped
+ * for lack of room.
+ */
+static bool omx_pull_resend_lost(struct omx_pull *pull, struct omx_pull_batch *batch)
+{
+	enum omx_counter_index why = pull->timed_out ? OMX_COUNTER_PULL_TIMEOUT_RESENT :
+		pull->probe_lost ? OMX_COUNTER_PULL_PROBE_RESENT : OMX_COUNTER_PULL_FAST_RESENT;
+	u32 b, end_block = DIV_ROUND_UP(pull->next_frame, OMX_PULL_REPLIES_PER_BLOCK);
+
+	for (b = pull->low_block; pull->lost && b < end_block; b++) {
+		struct omx_pull_block *w = &pull->win[b % OMX_PULL_WINDOW_MAX];
+
+		while (w->lost) {
+			u32 room = omx_pull_room(pull), f0 = __ffs(w->lost), f1 = f0;
+
+			if (!room)
+				return false;
+			if (batch->n == OMX_PULL_BATCH)
+				return true;
+			while (f1 < OMX_PULL_REPLIES_PER_BLOCK && f1 - f0 < room &&
+			       (w->lost & BIT(f1)))
+				f1++;
+			w->lost &= ~GENMASK(f1 - 1, f0);
+			w->again |= GENMASK(f1 - 1, f0);
+			pull->lost -= f1 - f0;
+			pull->inflight += f1 - f0;
+			pull->fc->inflight += f1 - f0;
+			f0 += b * OMX_PULL_REPLIES_PER_BLOCK;
+			f1 += b * OMX_PULL_REPLIES_PER_BLOCK;
+			omx_pull_ticket(pull, f0, f1, true);
+			omx_pull_build(pull, f0, f1, &batch->pkts[batch->n++]);
+			omx_iface_count(pull->ep->iface, why, 1);
+		}
+	}
+	pull->timed_out = false;
+	pull->probe_lost = false;
+	return true;
+}
+
+/* Ask for lost, then new frames while the windows allow; under the table lock. */
+static void omx_pull_fill(struct omx_pull *pull, struct omx_pull_batch *batch)
+{
+	struct omx_pull_fc *fc = pull->fc;
+	bool stalled = false;
+
+	spin_lock(&fc->lock);
+	if (!omx_pull_resend_lost(pull, batch))
+		stalled = true;
+	while (!stalled && pull->next_frame < pull->nr_frames && batch->n < OMX_PULL_BATCH) {
+		u32 f0 = pull->next_frame, b = f0 / OMX_PULL_REPLIES_PER_BLOCK;
+		u32 bend = b * OMX_PULL_REPLIES_PER_BLOCK + omx_pull_block_frames(pull, b);
+		struct omx_pull_block *w = omx_pull_win(pull, f0);
+		u32 room, f1;
+
+		if (b >= pull->low_block + OMX_PULL_WINDOW_MAX)
+			break;
+		room = omx_pull_room(pull);
+		if (!room) {
+			stalled = true;
+			break;
+		}
+		f1 = min(f0 + room, bend);
+		if (f0 % OMX_PULL_REPLIES_PER_BLOCK == 0) {
+			u32 nf = bend - f0;
+
+			w->block = b;
+			w->missing = nf == 32 ? ~0U : (1U << nf) - 1;
+			w->asked = 0;
+			w->lost = 0;
+			w->again = 0;
+		}
+		w->asked |= GENMASK(f1 - 1 - b * 32, f0 - b * 32);
+		omx_pull_ticket(pull, f0, f1, false);
+		pull->inflight += f1 - f0;
+		fc->inflight += f1 - f0;
+		pull->next_frame = f1;
+		omx_pull_build(pull, f0, f1, &batch->pkts[batch->n++]);
+	}
+	spin_unlock(&fc->lock);
+	if (stalled && !pull->stalled)
+		omx_iface_count(pull->ep->iface, OMX_COUNTER_PULL_WINDOW_STALLS, 1);
+	pull->stalled = stalled;
+}
+
+/*
+ * Take as lost the outstanding frames asked for more than
+ * OMX_PULL_REORDER frames before the one of ticket @newest, or @all of
+ * them: they leave the windows until asked for again.  The window
+ * halves, or collapses on a @timeout.  Under the table lock; returns how
+ * many.
+ */
+static u32 omx_pull_mark_lost(struct omx_pull *pull, bool all, bool timeout, u16 newest)
+{
+	u32 b, end_block = DIV_ROUND_UP(pull->next_frame, OMX_PULL_REPLIES_PER_BLOCK);
+	u32 n = 0;
+
+	for (b = pull->low_block; b < end_block; b++) {
+		struct omx_pull_block *w = &pull->win[b % OMX_PULL_WINDOW_MAX];
+		u32 out = w->missing & w->asked & ~w->lost, i;
+
+		for (i = 0; out && i < OMX_PULL_REPLIES_PER_BLOCK; i++)
+			if ((out & BIT(i)) &&
+			    (all || (s16)(newest - w->ticket[i]) > OMX_PULL_REORDER)) {
+				w->lost |= BIT(i);
+				out &= ~BIT(i);
+				n++;
+			}
+	}
+	if (n) {
+		pull->lost += n;
+		pull->inflight -= n;
+		spin_lock(&pull->fc->lock);
+		pull->fc->inflight -= min(pull->fc->inflight, n);
+		omx_pull_fc_loss(pull->fc, timeout);
+		spin_unlock(&pull->fc->lock);
+	}
+	return n;
 }
 
 static void omx_pull_send_batch(struct omx_iface *iface, struct omx_pull_batch *batch)
@@ -164,6 +451,30 @@ static void omx_pull_send_batch(struct omx_iface *iface, struct omx_pull_batch *
 
 	for (i = 0; i < batch->n; i++)
 		omx_send_frame(iface, &batch->pkts[i], NULL, 0, OMX_COUNTER_TX_PULL, false);
+}
+
+/* (Re)arm @pull's timer for its next deadline; under the table lock. */
+static void omx_pull_arm(struct omx_pull *pull)
+{
+	unsigned long delay, pto;
+
+	pull->probe_armed = false;
+	if (pull->inflight) {
+		spin_lock(&pull->fc->lock);
+		delay = omx_pull_rto(pull);
+		pto = pull->probed || pull->backoff ? 0 : omx_pull_pto(pull->fc);
+		spin_unlock(&pull->fc->lock);
+		if (pto && pto < delay) {
+			delay = pto;
+			pull->probe_armed = true;
+		}
+	} else if (pull->stalled || pull->lost) {
+		/* nothing of ours will come back to make room: look again soon */
+		delay = 1;
+	} else {
+		delay = msecs_to_jiffies(READ_ONCE(omx_pull_resend_ms));
+	}
+	mod_timer(&pull->timer, jiffies + delay);
 }
 
 int omx_pull_deliver_done(struct omx_endpoint *ep, u64 cookie, u32 status,
@@ -180,6 +491,20 @@ int omx_pull_deliver_done(struct omx_endpoint *ep, u64 cookie, u32 status,
 	return omx_endpoint_deliver(ep, OMX_RING_EXP, &evt, false, NULL, 0, 0);
 }
 
+/* @pull leaves ACTIVE: give its outstanding frames back to the peer's window. */
+static void omx_pull_fc_detach(struct omx_pull *pull)
+{
+	struct omx_pull_fc *fc = pull->fc;
+
+	spin_lock(&fc->lock);
+	fc->inflight -= min(fc->inflight, pull->inflight);
+	fc->pulls--;
+	spin_unlock(&fc->lock);
+	pull->inflight = 0;
+	pull->lost = 0;
+	pull->stalled = false;
+}
+
 /*
  * End @pull with @status under the lock: report it, or leave it ENDED for
  * the timer to report when the ring has room.  Returns the region
@@ -189,8 +514,11 @@ static struct omx_region *omx_pull_end(struct omx_pull *pull, u32 status)
 {
 	struct omx_region *region;
 
-	if (pull->state == OMX_PULL_ACTIVE && status != OMX_PULL_STATUS_OK)
-		omx_iface_count(pull->ep->iface, OMX_COUNTER_PULL_FAILED, 1);
+	if (pull->state == OMX_PULL_ACTIVE) {
+		if (status != OMX_PULL_STATUS_OK)
+			omx_iface_count(pull->ep->iface, OMX_COUNTER_PULL_FAILED, 1);
+		omx_pull_fc_detach(pull);
+	}
 	pull->status = status;
 	if (omx_pull_deliver_done(pull->ep, pull->cookie, status, pull->received,
 				  pull->region->id, pull->peer_index, pull->dst_endpoint)) {
@@ -203,25 +531,6 @@ static struct omx_region *omx_pull_end(struct omx_pull *pull, u32 status)
 	pull->region = NULL;
 	atomic_dec(&omx_live.pulls);
 	return region;
-}
-
-/* Late blocks: ask again for the span from their first to last missing reply. */
-static void omx_pull_resend(struct omx_pull *pull, struct omx_pull_batch *batch)
-{
-	unsigned long late = msecs_to_jiffies(READ_ONCE(omx_pull_resend_ms));
-	u32 b;
-
-	for (b = pull->low_block; b < pull->next_block && batch->n < OMX_PULL_WINDOW_MAX; b++) {
-		struct omx_pull_block *w = &pull->win[b % OMX_PULL_WINDOW_MAX];
-		u32 f0 = b * OMX_PULL_REPLIES_PER_BLOCK;
-
-		if (!w->missing || time_before(jiffies, w->sent_at + late))
-			continue;
-		w->sent_at = jiffies;
-		omx_pull_build(pull, f0 + __ffs(w->missing), f0 + __fls(w->missing) + 1,
-			       &batch->pkts[batch->n++]);
-		omx_iface_count(pull->ep->iface, OMX_COUNTER_PULL_RESENT, 1);
-	}
 }
 
 static void omx_pull_timer(struct timer_list *t)
@@ -246,8 +555,20 @@ static void omx_pull_timer(struct timer_list *t)
 		region = omx_pull_end(pull, OMX_PULL_STATUS_TIMEOUT);
 		goto out;
 	}
-	omx_pull_resend(pull, &batch);
-	mod_timer(&pull->timer, jiffies + msecs_to_jiffies(READ_ONCE(omx_pull_resend_ms)));
+	if (pull->inflight && pull->probe_armed) {
+		/* two round trips without a reply: probe with all of it, once */
+		omx_pull_mark_lost(pull, true, false, 0);
+		pull->probe_lost = true;
+		pull->probed = true;
+	} else if (pull->inflight) {
+		/* a whole timeout without an accepted reply: all of it again */
+		omx_pull_mark_lost(pull, true, true, 0);
+		pull->timed_out = true;
+		if (pull->backoff < U8_MAX)
+			pull->backoff++;
+	}
+	omx_pull_fill(pull, &batch);
+	omx_pull_arm(pull);
 out:
 	spin_unlock(&table->lock);
 	omx_pull_send_batch(ep->iface, &batch);
@@ -260,7 +581,8 @@ int omx_pull_table_alloc(struct omx_endpoint *ep)
 	struct omx_pull_table *table;
 	unsigned int i;
 
-	table = kzalloc(sizeof(*table), GFP_KERNEL);
+	/* about 48 KiB: the reply tickets of every slot */
+	table = kvzalloc(sizeof(*table), GFP_KERNEL);
 	if (!table)
 		return -ENOMEM;
 	spin_lock_init(&table->lock);
@@ -286,8 +608,10 @@ void omx_pull_table_close(struct omx_endpoint *ep)
 
 		if (pull->state == OMX_PULL_FREE)
 			continue;
-		if (pull->state == OMX_PULL_ACTIVE)
+		if (pull->state == OMX_PULL_ACTIVE) {
 			omx_iface_count(ep->iface, OMX_COUNTER_PULL_FAILED, 1);
+			omx_pull_fc_detach(pull);
+		}
 		pull->state = OMX_PULL_FREE;
 		regions[n++] = pull->region;
 		pull->region = NULL;
@@ -303,7 +627,7 @@ void omx_pull_table_close(struct omx_endpoint *ep)
 
 void omx_pull_table_free(struct omx_endpoint *ep)
 {
-	kfree(ep->pulls);
+	kvfree(ep->pulls);
 	ep->pulls = NULL;
 }
 
@@ -340,8 +664,17 @@ static struct omx_pull *omx_pull_alloc(struct omx_pull_table *table)
 
 		/* a slot whose old timer may still run is reused safely: it checks the state */
 		if (pull->state == OMX_PULL_FREE) {
+			u32 gen;
+
+			/*
+			 * unpredictable: a forged PULL_REPLY must guess it, and
+			 * never the previous one, whose replies may still come
+			 */
+			do {
+				gen = get_random_u32() & 0xffffff;
+			} while (gen == pull->gen);
 			pull->state = OMX_PULL_ACTIVE;
-			pull->gen = (pull->gen + 1) & 0xffffff;
+			pull->gen = gen;
 			atomic_inc(&omx_live.pulls);
 			return pull;
 		}
@@ -410,17 +743,31 @@ int omx_pull_start(struct omx_endpoint *ep, const struct omx_cmd_pull *cmd)
 	pull->dst_endpoint = cmd->dst_endpoint;
 	pull->rdma_id = cmd->remote_rdma_id;
 	pull->rdma_seqnum = cmd->remote_rdma_seqnum;
+	pull->token_hi = cmd->remote_token_hi;
 	ether_addr_copy(pull->dst_mac, mac);
 	pull->reply_len = ep->pull_reply_len;
 	pull->first = cmd->remote_offset % pull->reply_len;
 	pull->nr_frames = DIV_ROUND_UP((u64)pull->first + cmd->length, pull->reply_len);
 	pull->nr_blocks = DIV_ROUND_UP(pull->nr_frames, OMX_PULL_REPLIES_PER_BLOCK);
 	pull->low_block = 0;
-	pull->next_block = 0;
+	pull->next_frame = 0;
+	pull->inflight = 0;
+	pull->lost = 0;
+	pull->timed_out = false;
+	pull->probe_lost = false;
+	pull->probe_armed = false;
+	pull->probed = false;
+	pull->timing = false;
+	pull->stalled = false;
+	pull->backoff = 0;
 	pull->received = 0;
 	pull->last_progress = jiffies;
-	omx_pull_fill_window(pull, &batch);
-	mod_timer(&pull->timer, jiffies + msecs_to_jiffies(READ_ONCE(omx_pull_resend_ms)));
+	pull->fc = &omx_pull_fcs[array_index_nospec(cmd->peer_index, omx_peers_max)];
+	spin_lock(&pull->fc->lock);
+	pull->fc->pulls++;
+	spin_unlock(&pull->fc->lock);
+	omx_pull_fill(pull, &batch);
+	omx_pull_arm(pull);
 	spin_unlock_bh(&table->lock);
 
 	omx_pull_send_batch(ep->iface, &batch);
@@ -496,12 +843,76 @@ static int omx_pull_reply_frame(const struct omx_pull *pull,
 	    r->frame_seqnum != (u8)i)
 		return -1;
 	b = i / OMX_PULL_REPLIES_PER_BLOCK;
-	if (b < pull->low_block || b >= pull->next_block)
+	if (b < pull->low_block || i >= pull->next_frame)
 		return -1;
 	w = &pull->win[b % OMX_PULL_WINDOW_MAX];
 	if (w->block != b || !(w->missing & BIT(i % OMX_PULL_REPLIES_PER_BLOCK)))
 		return -1;
 	return i;
+}
+
+/*
+ * Frame @i of @pull arrived: tick it off, feed the window and the round
+ * trip estimate, and mark what the order of arrival says is lost, for
+ * omx_pull_fill() to ask again at once; under the table lock.
+ */
+static void omx_pull_got(struct omx_pull *pull, u32 i)
+{
+	struct omx_pull_block *w = omx_pull_win(pull, i);
+	u16 ticket = w->ticket[i % OMX_PULL_REPLIES_PER_BLOCK];
+	struct omx_pull_fc *fc = pull->fc;
+	u32 bit = BIT(i % OMX_PULL_REPLIES_PER_BLOCK);
+
+	w->missing &= ~bit;
+	pull->backoff = 0;
+	pull->probed = false;
+	spin_lock(&fc->lock);
+	if (w->lost & bit) {
+		/* late, not lost: it left the windows already */
+		w->lost &= ~bit;
+		pull->lost--;
+	} else {
+		pull->inflight--;
+		fc->inflight -= min(fc->inflight, 1U);
+	}
+	omx_pull_fc_grow(fc);
+	if (pull->timing && ticket == pull->timed_ticket) {
+		pull->timing = false;
+		omx_pull_rtt_sample(fc, ktime_us_delta(ktime_get(), pull->timed_at));
+	}
+	spin_unlock(&fc->lock);
+	/* which copy of a frame asked for twice came is unknown: no order from it */
+	if (w->again & bit)
+		return;
+	/*
+	 * The newest frame asked for came: nothing more will show the older
+	 * ones missing (a receive buffer overflow drops the tail of a burst),
+	 * so they are lost now rather than at the timeout.
+	 */
+	if (ticket == (u16)(pull->ticket - 1))
+		ticket += OMX_PULL_REORDER;
+	omx_pull_mark_lost(pull, false, false, ticket);
+}
+
+/*
+ * Room freed by a reply of @self may let the stalled pulls of the same
+ * endpoint go on (@self took no more than its share): they are tried in
+ * slot order after @self, so that none is always last.  Stalled pulls
+ * of other endpoints look again from their timer.
+ */
+static void omx_pull_kick(struct omx_pull_table *table, struct omx_pull *self,
+			  struct omx_pull_batch *batch)
+{
+	unsigned int k;
+
+	for (k = 1; k < OMX_PULLS_MAX && batch->n < OMX_PULL_BATCH; k++) {
+		struct omx_pull *p = &table->pulls[(self->index + k) % OMX_PULLS_MAX];
+
+		if (p->state == OMX_PULL_ACTIVE && p->stalled) {
+			omx_pull_fill(p, batch);
+			omx_pull_arm(p);
+		}
+	}
 }
 
 enum omx_counter_index omx_pull_recv_reply(struct omx_iface *iface,
@@ -512,7 +923,6 @@ enum omx_counter_index omx_pull_recv_reply(struct omx_iface *iface,
 	struct omx_region *region = NULL;
 	struct omx_pull_batch batch;
 	struct omx_pull_table *table;
-	struct omx_pull_block *w;
 	struct omx_endpoint *ep;
 	struct omx_pull *pull;
 	int i;
@@ -533,17 +943,19 @@ enum omx_counter_index omx_pull_recv_reply(struct omx_iface *iface,
 	/* the codec checked the frame holds frame_length bytes */
 	omx_region_write(pull->region, (u64)pull->local_offset + r->msg_offset, skb,
 			 pkt->payload_offset - ETH_HLEN, r->frame_length);
-	w = &pull->win[(i / OMX_PULL_REPLIES_PER_BLOCK) % OMX_PULL_WINDOW_MAX];
-	w->missing &= ~BIT(i % OMX_PULL_REPLIES_PER_BLOCK);
 	pull->received += r->frame_length;
 	pull->last_progress = jiffies;
-	while (pull->low_block < pull->next_block &&
+	omx_pull_got(pull, i);
+	while (pull->low_block * OMX_PULL_REPLIES_PER_BLOCK < pull->next_frame &&
 	       !pull->win[pull->low_block % OMX_PULL_WINDOW_MAX].missing)
 		pull->low_block++;
-	if (pull->low_block == pull->nr_blocks)
+	if (pull->low_block == pull->nr_blocks) {
 		region = omx_pull_end(pull, OMX_PULL_STATUS_OK);
-	else
-		omx_pull_fill_window(pull, &batch);
+	} else {
+		omx_pull_fill(pull, &batch);
+		omx_pull_arm(pull);
+	}
+	omx_pull_kick(table, pull, &batch);
 	spin_unlock(&table->lock);
 
 	omx_iface_count(iface, OMX_COUNTER_RX_PULL_REPLY, 1);

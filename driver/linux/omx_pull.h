@@ -23,8 +23,29 @@ struct omx_endpoint;
 struct omx_iface;
 struct omx_region;
 
-/* most blocks one pull may have in flight ("pull_blocks" parameter cap) */
+/*
+ * Blocks a pull keeps bitmaps for: the window of blocks from the lowest
+ * incomplete one that may have requests out, so that a late block does
+ * not stop the next ones.  "pull_blocks" (1-8) caps the reply frames one
+ * pull has outstanding at pull_blocks * OMX_PULL_REPLIES_PER_BLOCK.
+ */
 #define OMX_PULL_WINDOW_MAX	8
+
+/*
+ * Flow control of the reply frames requested from one peer (docs/wire.md,
+ * "Large messages"): the window never goes below OMX_PULL_CWND_MIN frames
+ * nor above OMX_PULL_CWND_MAX, starts at OMX_PULL_CWND_INIT; a pull asks
+ * for at least OMX_PULL_SPAN_MIN frames at once while it has replies
+ * outstanding, so that a growing window does not cost one PULL per reply.
+ */
+#define OMX_PULL_CWND_MIN	4
+#define OMX_PULL_CWND_INIT	32
+#define OMX_PULL_CWND_MAX	(4 * OMX_PULL_REPLIES_PER_BLOCK)
+#define OMX_PULL_SPAN_MIN	8
+/* a missing reply is lost once one asked for this many frames later came */
+#define OMX_PULL_REORDER	3
+/* floor of the re-request timer */
+#define OMX_PULL_RTO_MIN_MS	10
 
 extern unsigned int omx_pull_blocks;
 extern unsigned int omx_pull_resend_ms;
@@ -37,17 +58,49 @@ enum omx_pull_state {
 	OMX_PULL_ENDED,
 };
 
+/**
+ * struct omx_pull_fc - flow control and round trip shared by every pull to a peer
+ * @lock: BH-safe; taken inside an endpoint's pull table lock
+ * @cwnd: reply frames all pulls to the peer may have outstanding
+ * @ssthresh: @cwnd grows by one per reply below this, by one per window above
+ * @acked: replies since @cwnd last grew (above @ssthresh)
+ * @inflight: reply frames requested and not received, all pulls together
+ * @pulls: active pulls to the peer, for their fair share of @cwnd
+ * @srtt_us: smoothed PULL -> first reply time, 0 before the first sample
+ * @rttvar_us: its mean deviation
+ * @recover_until: jiffies; losses seen before it belong to the same event
+ */
+struct omx_pull_fc {
+	spinlock_t lock;		/* see @lock above */
+	u32 cwnd;
+	u32 ssthresh;
+	u32 acked;
+	u32 inflight;
+	u32 pulls;
+	u32 srtt_us;
+	u32 rttvar_us;
+	unsigned long recover_until;
+};
+
+int omx_pull_module_init(void);
+void omx_pull_module_exit(void);
+
 struct omx_pull_block {
 	u32 block;
 	u32 missing;			/* bit i: reply i of the block not received */
-	unsigned long sent_at;		/* jiffies of the last PULL for it */
+	u32 asked;			/* bit i: reply i requested at least once */
+	u32 lost;			/* bit i: reply i lost, to be asked for again */
+	u32 again;			/* bit i: reply i asked for more than once */
+	/* order of each frame's last request among the pull's (omx_pull.c) */
+	u16 ticket[OMX_PULL_REPLIES_PER_BLOCK];
 };
 
 /*
  * One slot of an endpoint's pull table.  The slot (and its timer) lives
  * as long as the endpoint; @gen changes at every start so that replies
  * for an earlier pull in this slot are recognised as stale.  Everything
- * is protected by the table's lock.
+ * is protected by the table's lock.  @gen is random (not the previous
+ * one), so that the handle of a pull cannot be predicted.
  */
 struct omx_pull {
 	struct omx_endpoint *ep;
@@ -61,6 +114,7 @@ struct omx_pull {
 	u32 local_offset;
 	u32 remote_offset;
 	u32 session;
+	u32 token_hi;			/* the RNDV's, echoed in every PULL */
 	u16 peer_index;
 	u16 reverse;			/* our index at the peer */
 	u8 dst_endpoint;
@@ -72,10 +126,23 @@ struct omx_pull {
 	u32 nr_frames;
 	u32 nr_blocks;
 	u32 low_block;			/* every block below is complete */
-	u32 next_block;			/* next block to ask for */
+	u32 next_frame;			/* first frame never asked for */
+	u32 inflight;			/* frames asked for, not received nor lost */
+	u32 lost;			/* frames lost, not asked for again yet */
+	u16 ticket;			/* order number of the next frame asked for */
+	u16 timed_ticket;		/* the frame timed for a round trip sample */
+	bool timing;
+	bool stalled;			/* waiting for room in the peer's window */
+	bool timed_out;			/* @lost come from the timer */
+	bool probe_lost;		/* @lost come from a tail-loss probe */
+	bool probe_armed;		/* the timer is a tail-loss probe */
+	bool probed;			/* probed since the last reply: next is the RTO */
+	u8 backoff;			/* timeouts in a row */
+	ktime_t timed_at;
 	u32 received;
 	u32 status;			/* OMX_PULL_ENDED: enum omx_pull_status */
 	unsigned long last_progress;
+	struct omx_pull_fc *fc;		/* ACTIVE: the peer's, counted in its @pulls */
 	struct omx_pull_block win[OMX_PULL_WINDOW_MAX];
 };
 

@@ -10,7 +10,11 @@
  * Everything in the PULL is checked against the region before a byte is
  * sent: a PULL naming an unknown endpoint, session or region, or reaching
  * outside the region, is answered by a NACK_MCP; a block the frame
- * geometry does not allow is dropped.
+ * geometry does not allow is dropped.  Only the endpoint the region's
+ * last RNDV was sent to, from the board it was sent to, with the RNDV's
+ * token, may pull it (omx_region_may_pull()): anybody else gets the
+ * NACK_MCP of an unknown region, and replies only ever go to the
+ * addressee's MAC address.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -98,6 +102,12 @@ static int omx_pull_reply_send(struct omx_iface *iface, struct omx_pkt *hdr,
 		off += n;
 		left -= n;
 	}
+	/*
+	 * The pages are the user's, possibly page cache of a file it may only
+	 * read: whoever would write into the frags (a checksum or encryption
+	 * offload fixing data in place) must copy them first.
+	 */
+	skb_shinfo(skb)->flags |= SKBFL_SHARED_FRAG;
 	return omx_send_xmit(iface, skb, OMX_COUNTER_TX_PULL_REPLY, false);
 }
 
@@ -105,7 +115,8 @@ static int omx_pull_reply_send(struct omx_iface *iface, struct omx_pkt *hdr,
 static enum omx_counter_index omx_pull_reply_block(struct omx_iface *iface,
 						   const struct omx_pkt *pkt,
 						   struct omx_endpoint *ep,
-						   struct omx_region *region, u16 reverse)
+						   struct omx_region *region, u64 start,
+						   u16 reverse)
 {
 	const struct omx_pkt_pull *p = &pkt->pull;
 	struct omx_pkt hdr = { .type = OMX_PKT_TYPE_PULL_REPLY };
@@ -133,8 +144,7 @@ static enum omx_counter_index omx_pull_reply_block(struct omx_iface *iface,
 		hdr.pull_reply.frame_length = len;
 		hdr.pull_reply.msg_offset = msg_offset;
 		/* a failed send is counted in tx_errors; the puller asks again */
-		omx_pull_reply_send(iface, &hdr, region,
-				    (u64)p->pulled_rdma_offset + msg_offset, len);
+		omx_pull_reply_send(iface, &hdr, region, start + msg_offset, len);
 		msg_offset += len;
 		left -= len;
 	}
@@ -146,12 +156,20 @@ enum omx_counter_index omx_pull_reply_recv_pull(struct omx_iface *iface,
 						const struct omx_pkt *pkt)
 {
 	const struct omx_pkt_pull *p = &pkt->pull;
+	struct omx_pull_claim claim = {
+		.mac = pkt->src_mac,
+		.endpoint = p->src_endpoint,
+		.offset = p->pulled_rdma_offset,
+		.length = p->total_length,
+		.token_hi = p->token_hi,
+	};
 	enum omx_counter_index drop;
 	struct omx_region *region = NULL;
 	struct omx_endpoint *ep;
 	enum omx_nack_type why;
 	u16 reverse = OMX_PEER_INDEX_UNKNOWN;
-	int peer;
+	u64 start = 0;
+	int peer, ret = -ERANGE;
 
 	/* no lock; an unknown sender is learned once its session proved right */
 	peer = omx_peer_lookup_rcu(iface->index, pkt->peer_index, pkt->src_mac,
@@ -176,14 +194,17 @@ enum omx_counter_index omx_pull_reply_recv_pull(struct omx_iface *iface,
 	}
 	if (p->pulled_rdma_id < OMX_REGIONS_MAX)
 		region = omx_region_get(ep, p->pulled_rdma_id, p->pulled_rdma_seqnum);
-	if (!region || (u64)p->pulled_rdma_offset + p->total_length > region->length) {
+	if (region)
+		ret = omx_region_may_pull(ep, region, &claim, &start);
+	if (ret) {
 		if (region)
 			omx_region_put(region);
 		omx_endpoint_put(ep);
+		/* refused as if unknown: no hint that the region exists */
 		omx_pull_reply_nack(iface, pkt, reverse, OMX_NACK_TYPE_BAD_RDMAWIN);
-		return OMX_COUNTER_RX_DROP_BAD_RDMAWIN;
+		return ret == -EACCES ? OMX_COUNTER_PULL_DENIED : OMX_COUNTER_RX_DROP_BAD_RDMAWIN;
 	}
-	drop = omx_pull_reply_block(iface, pkt, ep, region, reverse);
+	drop = omx_pull_reply_block(iface, pkt, ep, region, start, reverse);
 	omx_region_put(region);
 	omx_endpoint_put(ep);
 	return drop;
