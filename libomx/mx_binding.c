@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 
 #include "omx_mx.h"
 
@@ -87,7 +86,7 @@ void omx_binding_endpoint_open(struct mx_endpoint *ep)
 	}
 	st->board_index = ep->info.board_index;
 	st->endpoint_index = ep->info.endpoint_index;
-	if (ioctl(ep->dev.fd, OMX_CMD_GET_ENDPOINT_STEERING, st) < 0) {
+	if (omx_drv_get_endpoint_steering(ep->dev.fd, st) < 0) {
 		st->mode = OMX_STEER_MODE_NONE;
 		st->irq = -1;
 		memset(st->cpus, 0, sizeof(st->cpus));

@@ -7,6 +7,7 @@
  * mx_probe) share one loop, omx_block_until.
  */
 #include <string.h>
+#include <time.h>
 
 #include "omx_mx.h"
 #include "omx_sde.h"
@@ -32,7 +33,7 @@ static void omx_req_reap(struct omx_req *r, mx_status_t *status)
 		omx_sde_add(OMX_SDE_MESSAGES_RECEIVED, 1);
 	if (status)
 		*status = r->status;
-	omx_req_free(r);
+	omx_req_release(r);
 }
 
 void omx_wait_request(struct mx_endpoint *ep, struct omx_req *r, mx_status_t *st)
@@ -72,7 +73,7 @@ mx_return_t mx_test(mx_endpoint_t ep, mx_request_t *request, mx_status_t *status
 		return ret;
 	if (!result)
 		return omx_error(ep, MX_BAD_PARAM_VAL, "mx_test: result is NULL");
-	pthread_mutex_lock(&ep->lock);
+	omx_ep_lock(ep);
 	OMX_CHECK_REQ(ep, request, "mx_test");
 	r = omx_req_of(ep, request);
 	omx_progress(ep);
@@ -81,13 +82,21 @@ mx_return_t mx_test(mx_endpoint_t ep, mx_request_t *request, mx_status_t *status
 		omx_req_reap(r, status);
 		*result = 1;
 	}
-	pthread_mutex_unlock(&ep->lock);
+	omx_ep_unlock(ep);
 	return MX_SUCCESS;
 }
 
 uint64_t omx_deadline(uint32_t timeout)
 {
-	return timeout == MX_INFINITE ? 0 : omx_now_ms() + timeout;
+	struct timespec res;
+	uint64_t tick = 10;
+
+	if (timeout == MX_INFINITE)
+		return 0;
+	/* the coarse clock may lag by one tick: never end a wait early */
+	if (clock_getres(CLOCK_MONOTONIC_COARSE, &res) == 0)
+		tick = (uint64_t)res.tv_sec * 1000 + ((uint64_t)res.tv_nsec + 999999) / 1000000;
+	return omx_now_ms() + timeout + tick;
 }
 
 bool omx_block_until(struct mx_endpoint *ep, uint64_t deadline, unsigned int wakeups,
@@ -123,7 +132,7 @@ mx_return_t mx_wait(mx_endpoint_t ep, mx_request_t *request, uint32_t timeout,
 	if (!result)
 		return omx_error(ep, MX_BAD_PARAM_VAL, "mx_wait: result is NULL");
 	wakeups = __atomic_load_n(&ep->wakeups, __ATOMIC_ACQUIRE);
-	pthread_mutex_lock(&ep->lock);
+	omx_ep_lock(ep);
 	OMX_CHECK_REQ(ep, request, "mx_wait");
 	r = omx_req_of(ep, request);
 	*result = 0;
@@ -131,7 +140,7 @@ mx_return_t mx_wait(mx_endpoint_t ep, mx_request_t *request, uint32_t timeout,
 		omx_req_reap(r, status);
 		*result = 1;
 	}
-	pthread_mutex_unlock(&ep->lock);
+	omx_ep_unlock(ep);
 	return MX_SUCCESS;
 }
 
@@ -187,13 +196,13 @@ mx_return_t mx_test_any(mx_endpoint_t ep, uint64_t match_info, uint64_t match_ma
 	ret = omx_check_any_mask(ep, match_info, match_mask, "mx_test_any");
 	if (ret != MX_SUCCESS)
 		return ret;
-	pthread_mutex_lock(&ep->lock);
+	omx_ep_lock(ep);
 	omx_progress(ep);
 	r = omx_find_done(ep, match_info, match_mask);
 	*result = r != NULL;
 	if (r)
 		omx_req_reap(r, status);
-	pthread_mutex_unlock(&ep->lock);
+	omx_ep_unlock(ep);
 	return MX_SUCCESS;
 }
 
@@ -213,13 +222,13 @@ mx_return_t mx_wait_any(mx_endpoint_t ep, uint32_t timeout, uint64_t match_info,
 	if (ret != MX_SUCCESS)
 		return ret;
 	wakeups = __atomic_load_n(&ep->wakeups, __ATOMIC_ACQUIRE);
-	pthread_mutex_lock(&ep->lock);
+	omx_ep_lock(ep);
 	*result = 0;
 	if (omx_block_until(ep, deadline, wakeups, omx_any_done, &any)) {
 		omx_req_reap(any.found, status);
 		*result = 1;
 	}
-	pthread_mutex_unlock(&ep->lock);
+	omx_ep_unlock(ep);
 	return MX_SUCCESS;
 }
 
@@ -237,14 +246,14 @@ mx_return_t mx_ipeek(mx_endpoint_t ep, mx_request_t *request, uint32_t *result)
 		return ret;
 	if (!request || !result)
 		return omx_error(ep, MX_BAD_PARAM_VAL, "mx_ipeek: request and result must not be NULL");
-	pthread_mutex_lock(&ep->lock);
+	omx_ep_lock(ep);
 	omx_progress(ep);
 	*result = 0;
 	if (!omx_list_empty(&ep->done)) {
 		*request = (mx_request_t)omx_container_of(ep->done.next, struct omx_req, done_link);
 		*result = 1;
 	}
-	pthread_mutex_unlock(&ep->lock);
+	omx_ep_unlock(ep);
 	return MX_SUCCESS;
 }
 
@@ -260,13 +269,13 @@ mx_return_t mx_peek(mx_endpoint_t ep, uint32_t timeout, mx_request_t *request,
 	if (!request || !result)
 		return omx_error(ep, MX_BAD_PARAM_VAL, "mx_peek: request and result must not be NULL");
 	wakeups = __atomic_load_n(&ep->wakeups, __ATOMIC_ACQUIRE);
-	pthread_mutex_lock(&ep->lock);
+	omx_ep_lock(ep);
 	*result = 0;
 	if (omx_block_until(ep, deadline, wakeups, omx_some_done, NULL)) {
 		*request = (mx_request_t)omx_container_of(ep->done.next, struct omx_req, done_link);
 		*result = 1;
 	}
-	pthread_mutex_unlock(&ep->lock);
+	omx_ep_unlock(ep);
 	return MX_SUCCESS;
 }
 
@@ -294,11 +303,11 @@ mx_return_t mx_ibuffered(mx_endpoint_t ep, mx_request_t *request, uint32_t *resu
 		return ret;
 	if (!result)
 		return omx_error(ep, MX_BAD_PARAM_VAL, "mx_ibuffered: result is NULL");
-	pthread_mutex_lock(&ep->lock);
+	omx_ep_lock(ep);
 	OMX_CHECK_REQ(ep, request, "mx_ibuffered");
 	omx_progress(ep);
 	*result = omx_is_buffered(omx_req_of(ep, request));
-	pthread_mutex_unlock(&ep->lock);
+	omx_ep_unlock(ep);
 	return MX_SUCCESS;
 }
 
@@ -314,10 +323,10 @@ mx_return_t mx_buffered(mx_endpoint_t ep, mx_request_t *request, uint32_t timeou
 	if (!result)
 		return omx_error(ep, MX_BAD_PARAM_VAL, "mx_buffered: result is NULL");
 	wakeups = __atomic_load_n(&ep->wakeups, __ATOMIC_ACQUIRE);
-	pthread_mutex_lock(&ep->lock);
+	omx_ep_lock(ep);
 	OMX_CHECK_REQ(ep, request, "mx_buffered");
 	*result = omx_block_until(ep, deadline, wakeups, omx_req_buffered, request);
-	pthread_mutex_unlock(&ep->lock);
+	omx_ep_unlock(ep);
 	return MX_SUCCESS;
 }
 
@@ -330,7 +339,7 @@ mx_return_t mx_cancel(mx_endpoint_t ep, mx_request_t *request, uint32_t *result)
 		return ret;
 	if (!result)
 		return omx_error(ep, MX_BAD_PARAM_VAL, "mx_cancel: result is NULL");
-	pthread_mutex_lock(&ep->lock);
+	omx_ep_lock(ep);
 	OMX_CHECK_REQ(ep, request, "mx_cancel");
 	r = omx_req_of(ep, request);
 	*result = 0;
@@ -340,7 +349,7 @@ mx_return_t mx_cancel(mx_endpoint_t ep, mx_request_t *request, uint32_t *result)
 		omx_req_free(r);
 		*result = 1;
 	}
-	pthread_mutex_unlock(&ep->lock);
+	omx_ep_unlock(ep);
 	return MX_SUCCESS;
 }
 
@@ -351,14 +360,14 @@ mx_return_t mx_forget(mx_endpoint_t ep, mx_request_t *request)
 
 	if (ret != MX_SUCCESS)
 		return ret;
-	pthread_mutex_lock(&ep->lock);
+	omx_ep_lock(ep);
 	OMX_CHECK_REQ(ep, request, "mx_forget");
 	r = omx_req_of(ep, request);
 	if (r->state & OMX_REQ_DONE)
-		omx_req_free(r);
+		omx_req_release(r);
 	else
 		r->state |= OMX_REQ_FORGOTTEN;
-	pthread_mutex_unlock(&ep->lock);
+	omx_ep_unlock(ep);
 	return MX_SUCCESS;
 }
 
@@ -382,21 +391,25 @@ mx_return_t mx_set_request_timeout(mx_endpoint_t ep, mx_request_t request, uint3
 
 	if (ret != MX_SUCCESS)
 		return ret;
-	pthread_mutex_lock(&ep->lock);
+	omx_ep_lock(ep);
 	if (!request) {
 		ep->request_timeout_ms = ms ? ms : omx_config.request_timeout_ms;
-		pthread_mutex_unlock(&ep->lock);
+		omx_ep_unlock(ep);
 		return MX_SUCCESS;
 	}
 	r = omx_req_of(ep, &request);
 	if (!r) {
-		pthread_mutex_unlock(&ep->lock);
+		omx_ep_unlock(ep);
 		return omx_error(ep, MX_BAD_REQUEST,
 				 "mx_set_request_timeout: not a pending request of this endpoint");
 	}
 	r->timeout_ms = ms ? ms : omx_config.request_timeout_ms;
-	if (r->type == OMX_REQ_CONNECT)
+	if (r->type == OMX_REQ_CONNECT) {
 		r->deadline_ms = r->start_ms + r->timeout_ms;
-	pthread_mutex_unlock(&ep->lock);
+		omx_timer_at(ep, r->deadline_ms);
+	} else if (r->type == OMX_REQ_SEND && r->partner) {
+		omx_partner_arm(r->partner, r->start_ms + r->timeout_ms);
+	}
+	omx_ep_unlock(ep);
 	return MX_SUCCESS;
 }

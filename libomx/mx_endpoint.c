@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <time.h>
 
@@ -58,6 +57,9 @@ static mx_return_t omx_parse_params(struct mx_endpoint *ep, mx_param_t *params,
 }
 
 /* Opens endpoint @eid of @board on ep->dev; MX code on failure. */
+/* why the last open failed, when the status code alone cannot say it */
+static __thread char omx_open_why[OMX_LIB_ERRMSG_LEN];
+
 static mx_return_t omx_try_open(struct mx_endpoint *ep, uint32_t board, uint32_t eid)
 {
 	enum omx_lib_status st;
@@ -70,6 +72,8 @@ static mx_return_t omx_try_open(struct mx_endpoint *ep, uint32_t board, uint32_t
 					 omx_config.disable_shared ? OMX_ENDPOINT_OPEN_NO_SHARED : 0);
 	if (st == OMX_LIB_SUCCESS)
 		return MX_SUCCESS;
+	if (st == OMX_LIB_USER_LIMIT)
+		snprintf(omx_open_why, sizeof(omx_open_why), "%s", omx_lib_errmsg(&ep->dev));
 	omx_lib_close(&ep->dev);
 	switch (st) {
 	case OMX_LIB_BUSY:
@@ -117,6 +121,9 @@ static mx_return_t omx_open_any(struct mx_endpoint *ep, uint32_t board, uint32_t
 	return ret;
 }
 
+/* how long the thread naps while the program progresses the endpoint */
+#define OMX_THREAD_NAP_MS	10
+
 static void *omx_progression_thread(void *arg);
 
 /* Our board's index in the peer table: partners there with our index are us. */
@@ -127,7 +134,7 @@ static uint32_t omx_self_peer(struct mx_endpoint *ep)
 	memset(&lk, 0, sizeof(lk));
 	lk.flags = OMX_PEER_LOOKUP_CREATE;
 	memcpy(lk.mac, ep->info.mac, 6);
-	if (ioctl(ep->dev.fd, OMX_CMD_PEER_LOOKUP, &lk) < 0)
+	if (omx_drv_peer_lookup(ep->dev.fd, &lk) < 0)
 		return OMX_PEER_INDEX_NONE;
 	return lk.peer_index;
 }
@@ -136,7 +143,6 @@ mx_return_t mx_open_endpoint(uint32_t board_number, uint32_t endpoint_id,
 			     uint32_t endpoint_key, mx_param_t *params_array,
 			     uint32_t params_count, mx_endpoint_t *endpoint)
 {
-	pthread_mutexattr_t attr;
 	struct mx_endpoint *ep;
 	mx_return_t ret;
 
@@ -161,6 +167,7 @@ mx_return_t mx_open_endpoint(uint32_t board_number, uint32_t endpoint_id,
 		return omx_error(NULL, MX_NO_RESOURCES, "mx_open_endpoint: out of memory");
 	}
 
+	omx_open_why[0] = '\0';
 	pthread_mutex_lock(&omx_global_lock);
 	ret = omx_open_any(ep, board_number, endpoint_id);
 	pthread_mutex_unlock(&omx_global_lock);
@@ -183,6 +190,8 @@ mx_return_t mx_open_endpoint(uint32_t board_number, uint32_t endpoint_id,
 			return omx_error(NULL, ret, "mx_open_endpoint: no board %u attached (see omx_info)",
 					 board_number);
 		case MX_NO_RESOURCES:
+			if (omx_open_why[0])
+				return omx_error(NULL, ret, "mx_open_endpoint: %s", omx_open_why);
 			return omx_error(NULL, ret, "mx_open_endpoint: every endpoint of the board is in use");
 		default:
 			return omx_error(NULL, ret, "mx_open_endpoint: cannot open the omx device");
@@ -215,14 +224,13 @@ mx_return_t mx_open_endpoint(uint32_t board_number, uint32_t endpoint_id,
 	ep->nic_id = omx_mac_to_nic_id(ep->info.mac);
 	ep->key = endpoint_key;
 
-	pthread_mutexattr_init(&attr);
-	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
-	pthread_mutex_init(&ep->lock, &attr);
-	pthread_mutexattr_destroy(&attr);
+	pthread_mutex_init(&ep->lock, NULL);
 	pthread_cond_init(&ep->cond, NULL);
 	omx_list_init(&ep->recvs);
 	omx_list_init(&ep->unexp);
 	omx_list_init(&ep->connects);
+	omx_list_init(&ep->active);
+	omx_list_init(&ep->ooo_ready);
 	omx_list_init(&ep->done);
 	omx_list_init(&ep->pulling);
 	omx_list_init(&ep->pull_wait);
@@ -251,13 +259,7 @@ fail_dev:
 	return ret;
 }
 
-/*
- * While the application itself called into the library this recently,
- * it progresses the endpoint and the thread stays off the events.
- */
-#define OMX_APP_ACTIVE_MS	10
-
-/* Sleeps on the endpoint's condition until @ms from now (lock held). */
+/* Sleeps on the endpoint's condition for @ms (lock held, released meanwhile). */
 static void omx_thread_nap(struct mx_endpoint *ep, uint64_t ms)
 {
 	struct timespec ts;
@@ -273,18 +275,49 @@ static void omx_thread_nap(struct mx_endpoint *ep, uint64_t ms)
 }
 
 /*
- * The progression thread keeps acks and retransmissions going while the
- * application computes: it sleeps in the driver until an event or the
- * endpoint's next timer, and progresses under the endpoint lock.  While
- * the application polls (mx_test, mx_ipeek, ...) the thread only naps: if
- * it also woke on every event it would take the lock and the events
- * from the polling thread, a context switch or two per message.
+ * Sleeps in the driver (lock released meanwhile) until an event beyond
+ * @w's consumer indexes, @w's timeout or a wakeup.
+ */
+static void omx_thread_wait(struct mx_endpoint *ep, struct omx_wait *w)
+{
+	pthread_mutex_unlock(&ep->lock);
+	if (omx_drv_wait_event(ep->dev.fd, w) < 0) {
+		pthread_mutex_lock(&ep->lock);
+		if (errno == ENODEV)
+			ep->dead = true;
+		return;
+	}
+	pthread_mutex_lock(&ep->lock);
+	if (w->status == OMX_WAIT_WAKEUP && ep->waiters) {
+		/* the wakeup was meant for an application waiter */
+		omx_drv_wakeup(ep->dev.fd);
+		omx_thread_nap(ep, 20);
+	}
+}
+
+/*
+ * The progression thread keeps acks, retransmissions, connects, pulls
+ * and NOTIFYs going while the application computes.  Its schedule
+ * (docs/mx-api.md, "Threads") is decided by a counter, not a clock: at
+ * each wake-up it compares ep->app_progress, the progression rounds
+ * made by application threads, with the value it saw at its previous
+ * wake-up.
+ *  - Unchanged: nobody progressed the endpoint meanwhile.  The thread
+ *    takes the lock, progresses the endpoint and sleeps in the driver
+ *    until an event it has not consumed, the endpoint's next deadline
+ *    or a wakeup.
+ *  - Changed: an application thread is progressing the endpoint itself
+ *    (polling with mx_test, or blocked in mx_wait).  The thread leaves
+ *    the lock and the events to it and naps OMX_THREAD_NAP_MS without
+ *    waking on events.  Taking the lock and the events from a polling
+ *    application would cost it a context switch or two per message, and
+ *    so would merely waking on each of its events to read the counter.
  */
 static void *omx_progression_thread(void *arg)
 {
 	struct mx_endpoint *ep = arg;
 	struct omx_wait w;
-	uint64_t now, idle;
+	uint64_t seen = 0, calls;
 
 	pthread_mutex_lock(&ep->lock);
 	while (!ep->thread_stop) {
@@ -292,32 +325,47 @@ static void *omx_progression_thread(void *arg)
 			pthread_cond_wait(&ep->cond, &ep->lock);
 			continue;
 		}
-		now = omx_now_ms();
-		idle = now - ep->app_progress_ms;
-		if (ep->app_progress_ms && idle < OMX_APP_ACTIVE_MS) {
-			omx_thread_nap(ep, OMX_APP_ACTIVE_MS - idle);
+		calls = ep->app_progress;
+		if (calls == seen) {
+			ep->in_thread = true;
+			omx_progress(ep);
+			ep->in_thread = false;
+			omx_wait_prepare(ep, omx_now_ms(), 0, &w);
+			omx_thread_wait(ep, &w);
 			continue;
 		}
-		ep->in_thread = true;
-		omx_progress(ep);
-		ep->in_thread = false;
-		omx_wait_prepare(ep, omx_now_ms(), 0, &w);
-		pthread_mutex_unlock(&ep->lock);
-		if (ioctl(ep->dev.fd, OMX_CMD_WAIT_EVENT, &w) < 0) {
-			pthread_mutex_lock(&ep->lock);
-			if (errno == ENODEV)
-				ep->dead = true;
-			continue;
-		}
-		pthread_mutex_lock(&ep->lock);
-		if (w.status == OMX_WAIT_WAKEUP && ep->waiters) {
-			/* the wakeup was meant for an application waiter */
-			ioctl(ep->dev.fd, OMX_CMD_WAKEUP);
-			omx_thread_nap(ep, 20);
-		}
+		seen = calls;
+		/*
+		 * The program is progressing the endpoint itself: nap without
+		 * waking on its events (each wake-up would be a context switch
+		 * per message on the program's CPU: +57 us per 0-byte one-way
+		 * message in the testbed) and look at the counter again.
+		 */
+		omx_thread_nap(ep, OMX_THREAD_NAP_MS);
 	}
 	pthread_mutex_unlock(&ep->lock);
 	return NULL;
+}
+
+/*
+ * Sends the acks the endpoint owes before it goes: a message taken but
+ * acked only after OMX_ACK_DELAY_MS would otherwise be resent to a closed
+ * endpoint, whose driver NACKs it, and its sender would report a
+ * delivered message as failed.
+ */
+static void omx_flush_acks(struct mx_endpoint *ep)
+{
+	struct omx_list *pos, *tmp;
+
+	if (ep->dead)
+		return;
+	/* a partner owing an ack has its deadline, so it is active */
+	omx_list_for_each_safe(pos, tmp, &ep->active) {
+		struct omx_partner *p = omx_container_of(pos, struct omx_partner, active_link);
+
+		if (!p->self && (p->unacked_recv || p->ack_deadline_ms))
+			omx_send_ack_now(p);
+	}
 }
 
 void omx_endpoint_close_locked(struct mx_endpoint *ep)
@@ -338,6 +386,7 @@ void omx_endpoint_close_locked(struct mx_endpoint *ep)
 		omx_unexp_free(u);
 	}
 	omx_partner_free_all(ep);
+	omx_req_cache_free(ep);
 	omx_regions_free(ep);
 }
 
@@ -347,30 +396,31 @@ mx_return_t mx_close_endpoint(mx_endpoint_t ep)
 
 	if (ret != MX_SUCCESS)
 		return ret;
-	pthread_mutex_lock(&ep->lock);
-	if (ep->in_handler) {
-		pthread_mutex_unlock(&ep->lock);
+	omx_ep_lock(ep);
+	if (omx_in_handler(ep)) {
+		omx_ep_unlock(ep);
 		return omx_error(ep, MX_CLOSE_IN_HANDLER,
 				 "mx_close_endpoint: cannot close an endpoint from its unexpected handler");
 	}
 	ep->thread_stop = true;
 	pthread_cond_broadcast(&ep->cond);
-	pthread_mutex_unlock(&ep->lock);
+	omx_ep_unlock(ep);
 	if (ep->thread_running) {
-		ioctl(ep->dev.fd, OMX_CMD_WAKEUP);
+		omx_drv_wakeup(ep->dev.fd);
 		pthread_join(ep->thread, NULL);
 	}
 	pthread_mutex_lock(&omx_global_lock);
 	omx_sde_endpoint_closing(ep);
 	omx_list_del(&ep->ep_link);
 	pthread_mutex_unlock(&omx_global_lock);
-	pthread_mutex_lock(&ep->lock);
+	omx_ep_lock(ep);
+	omx_flush_acks(ep);
 	ep->magic = 0;
 	omx_endpoint_close_locked(ep);
 	if (ep->map)
 		munmap(ep->map, OMX_ENDPOINT_MMAP_LEN);
 	omx_lib_close(&ep->dev);
-	pthread_mutex_unlock(&ep->lock);
+	omx_ep_unlock(ep);
 	pthread_mutex_destroy(&ep->lock);
 	pthread_cond_destroy(&ep->cond);
 	free(ep->scratch);
@@ -385,7 +435,7 @@ mx_return_t mx_wakeup(mx_endpoint_t ep)
 	if (ret != MX_SUCCESS)
 		return ret;
 	__atomic_add_fetch(&ep->wakeups, 1, __ATOMIC_ACQ_REL);
-	if (ioctl(ep->dev.fd, OMX_CMD_WAKEUP) < 0)
+	if (omx_drv_wakeup(ep->dev.fd) < 0)
 		return omx_error(ep, MX_BAD_ENDPOINT, "mx_wakeup: %s", strerror(errno));
 	return MX_SUCCESS;
 }
@@ -396,9 +446,9 @@ mx_return_t mx_disable_progression(mx_endpoint_t ep)
 
 	if (ret != MX_SUCCESS)
 		return ret;
-	pthread_mutex_lock(&ep->lock);
+	omx_ep_lock(ep);
 	ep->progression_disabled++;
-	pthread_mutex_unlock(&ep->lock);
+	omx_ep_unlock(ep);
 	return MX_SUCCESS;
 }
 
@@ -408,15 +458,15 @@ mx_return_t mx_reenable_progression(mx_endpoint_t ep)
 
 	if (ret != MX_SUCCESS)
 		return ret;
-	pthread_mutex_lock(&ep->lock);
+	omx_ep_lock(ep);
 	if (!ep->progression_disabled) {
-		pthread_mutex_unlock(&ep->lock);
+		omx_ep_unlock(ep);
 		return omx_error(ep, MX_BAD_ENDPOINT,
 				 "mx_reenable_progression: progression was not disabled");
 	}
 	ep->progression_disabled--;
 	pthread_cond_broadcast(&ep->cond);
-	pthread_mutex_unlock(&ep->lock);
+	omx_ep_unlock(ep);
 	return MX_SUCCESS;
 }
 
@@ -426,9 +476,9 @@ mx_return_t mx_progress(mx_endpoint_t ep)
 
 	if (ret != MX_SUCCESS)
 		return ret;
-	pthread_mutex_lock(&ep->lock);
+	omx_ep_lock(ep);
 	omx_progress(ep);
-	pthread_mutex_unlock(&ep->lock);
+	omx_ep_unlock(ep);
 	return MX_SUCCESS;
 }
 
@@ -439,10 +489,10 @@ mx_return_t mx_register_unexp_handler(mx_endpoint_t ep, mx_unexp_handler_t handl
 
 	if (ret != MX_SUCCESS)
 		return ret;
-	pthread_mutex_lock(&ep->lock);
+	omx_ep_lock(ep);
 	ep->unexp_handler = handler;
 	ep->unexp_handler_ctx = context;
-	pthread_mutex_unlock(&ep->lock);
+	omx_ep_unlock(ep);
 	return MX_SUCCESS;
 }
 
@@ -453,10 +503,10 @@ mx_return_t mx_register_unexp_callback(mx_endpoint_t ep, mx_matching_callback_t 
 
 	if (ret != MX_SUCCESS)
 		return ret;
-	pthread_mutex_lock(&ep->lock);
+	omx_ep_lock(ep);
 	ep->unexp_callback = cb;
 	ep->unexp_callback_ctx = ctxt;
-	pthread_mutex_unlock(&ep->lock);
+	omx_ep_unlock(ep);
 	return MX_SUCCESS;
 }
 
@@ -473,15 +523,15 @@ mx_return_t mx_get_endpoint_addr(mx_endpoint_t ep, mx_endpoint_addr_t *addr)
 	memset(&lk, 0, sizeof(lk));
 	lk.flags = OMX_PEER_LOOKUP_CREATE;
 	memcpy(lk.mac, ep->info.mac, 6);
-	if (ioctl(ep->dev.fd, OMX_CMD_PEER_LOOKUP, &lk) < 0)
+	if (omx_drv_peer_lookup(ep->dev.fd, &lk) < 0)
 		return omx_error(ep, MX_NO_RESOURCES,
 				 "mx_get_endpoint_addr: our board is not in the peer table: %s",
 				 strerror(errno));
-	pthread_mutex_lock(&ep->lock);
+	omx_ep_lock(ep);
 	p = omx_partner_get(ep, (uint16_t)lk.peer_index, (uint8_t)ep->info.endpoint_index,
 			    ep->nic_id);
 	if (!p) {
-		pthread_mutex_unlock(&ep->lock);
+		omx_ep_unlock(ep);
 		return omx_error(ep, MX_NO_RESOURCES, "mx_get_endpoint_addr: out of memory");
 	}
 	if (!p->connected) {
@@ -490,6 +540,6 @@ mx_return_t mx_get_endpoint_addr(mx_endpoint_t ep, mx_endpoint_addr_t *addr)
 		p->key = ep->key;
 	}
 	omx_partner_addr(p, addr);
-	pthread_mutex_unlock(&ep->lock);
+	omx_ep_unlock(ep);
 	return MX_SUCCESS;
 }

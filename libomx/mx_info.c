@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 
 #include "omx_mx.h"
 
@@ -249,7 +248,7 @@ mx_return_t mx_hostname_to_nic_id(char *hostname, uint64_t *nic_id)
 	memset(&lk, 0, sizeof(lk));
 	lk.flags = OMX_PEER_LOOKUP_BY_HOSTNAME;
 	snprintf(lk.hostname, sizeof(lk.hostname), "%s", hostname);
-	err = ioctl(omx_global_dev.fd, OMX_CMD_PEER_LOOKUP, &lk);
+	err = omx_drv_peer_lookup(omx_global_dev.fd, &lk);
 	pthread_mutex_unlock(&omx_global_lock);
 	if (err < 0)
 		return omx_error(NULL, MX_HOST_NOT_FOUND,
@@ -281,7 +280,7 @@ mx_return_t mx_nic_id_to_hostname(uint64_t nic_id, char *hostname)
 	}
 	memset(&lk, 0, sizeof(lk));
 	omx_nic_id_to_mac(nic_id, lk.mac);
-	err = nic_id && !(nic_id >> 48) ? ioctl(omx_global_dev.fd, OMX_CMD_PEER_LOOKUP, &lk) : -1;
+	err = nic_id && !(nic_id >> 48) ? omx_drv_peer_lookup(omx_global_dev.fd, &lk) : -1;
 	pthread_mutex_unlock(&omx_global_lock);
 	if (err < 0 || !lk.hostname[0])
 		return omx_error(NULL, MX_NIC_NOT_FOUND,
@@ -307,4 +306,22 @@ mx_return_t mx_iget(mx_endpoint_t ep, void *local_addr, uint32_t length,
 	(void)local_addr, (void)length, (void)dest_endpoint, (void)remote_addr;
 	(void)context, (void)request;
 	return omx_error(ep, MX_FAILURE, "mx_iget: one-sided operations are not provided by omx (nor by MX 1.2 libraries)");
+}
+
+mx_return_t omx_get_endpoint_stats(mx_endpoint_t ep, struct omx_endpoint_stats *stats,
+				   uint32_t size)
+{
+	mx_return_t ret = omx_check_ep(ep, "omx_get_endpoint_stats");
+
+	if (ret != MX_SUCCESS)
+		return ret;
+	if (!stats || !size)
+		return omx_error(ep, MX_BAD_PARAM_VAL,
+				 "omx_get_endpoint_stats: stats is NULL or size is 0");
+	if (size > sizeof(ep->stats))
+		size = sizeof(ep->stats);
+	omx_ep_lock(ep);
+	memcpy(stats, &ep->stats, size);
+	omx_ep_unlock(ep);
+	return MX_SUCCESS;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * MX library state: mx_init/mx_finalize, error handlers, the OMX_*
- * environment settings and the code-to-text tables.
+ * environment settings (and the MX_* names programs written for MX set)
+ * and the code-to-text tables.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -18,6 +19,65 @@ bool omx_initialized;
 struct omx_lib_dev omx_global_dev = { .fd = -1 };
 struct omx_list omx_endpoints = { &omx_endpoints, &omx_endpoints };
 struct omx_config omx_config;
+
+/*
+ * The MX_* variables of MX and Open-MX (Open-MX's omx_init.c reads the
+ * same names).  Those with an omx meaning stand for an OMX_* tunable,
+ * which wins when both are set; the others are ignored on purpose, for
+ * the reason given (OMX_VERBOSE=1 says so at mx_init).  docs/mx-api.md,
+ * "Environment", has this table.
+ */
+struct omx_mx_alias {
+	const char *mx;
+	const char *omx;	/* NULL: no omx meaning */
+	const char *why;	/* why it is ignored */
+};
+
+static const struct omx_mx_alias omx_mx_aliases[] = {
+	{ "MX_ERRORS_ARE_FATAL", "OMX_FATAL_ERRORS", NULL },
+	{ "MX_DISABLE_SELF", "OMX_DISABLE_SELF", NULL },
+	{ "MX_DISABLE_SHMEM", "OMX_DISABLE_SHARED", NULL },
+	{ "MX_RCACHE", "OMX_RCACHE", NULL },
+	{ "MX_IMM_ACK", "OMX_ACK_THRESHOLD", NULL },
+	{ "MX_VERBOSE", "OMX_VERBOSE", NULL },
+	{ "MX_ZOMBIE_SEND", "OMX_ZOMBIE_SEND", NULL },
+	{ "MX_MAX_RETRIES", NULL,
+	  "omx bounds a send by time (OMX_REQUEST_TIMEOUT_MS), not by a count of resends" },
+	{ "MX_MONOTHREAD", NULL,
+	  "every call takes the endpoint lock anyway; nothing to gain from the promise" },
+};
+
+#define OMX_MX_ALIASES	(sizeof(omx_mx_aliases) / sizeof(omx_mx_aliases[0]))
+
+/* OMX_IGNORE_MX_ENV=1: programs' MX_* settings are not looked at at all. */
+static bool omx_mx_env_ignored(void)
+{
+	const char *v = getenv("OMX_IGNORE_MX_ENV");
+
+	return v && v[0] && v[0] != '0';
+}
+
+/*
+ * The value of tunable @name: OMX_* first, else the MX_* variable that
+ * stands for it.  *@used (if not NULL) names the variable read.
+ */
+static const char *omx_getenv(const char *name, const char **used)
+{
+	const char *v = getenv(name);
+	size_t i;
+
+	if (!v && !omx_mx_env_ignored()) {
+		for (i = 0; i < OMX_MX_ALIASES && !v; i++)
+			if (omx_mx_aliases[i].omx && !strcmp(omx_mx_aliases[i].omx, name)) {
+				v = getenv(omx_mx_aliases[i].mx);
+				if (v)
+					name = omx_mx_aliases[i].mx;
+			}
+	}
+	if (used)
+		*used = name;
+	return v;
+}
 
 static mx_return_t omx_errors_are_fatal(char *str, mx_return_t ret)
 {
@@ -40,7 +100,7 @@ static mx_error_handler_t omx_handler;
 
 static mx_error_handler_t omx_default_handler(void)
 {
-	const char *v = getenv("OMX_FATAL_ERRORS");
+	const char *v = omx_getenv("OMX_FATAL_ERRORS", NULL);
 
 	if (v && v[0] == '0')
 		return MX_ERRORS_RETURN;
@@ -69,7 +129,11 @@ uint64_t omx_now_ms(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	/*
+	 * Protocol timers need milliseconds, not a clocksource read: under
+	 * qemu TCG the precise clock is a syscall, the coarse one a load.
+	 */
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
@@ -104,7 +168,8 @@ mx_return_t omx_check_ep(struct mx_endpoint *ep, const char *fn)
 
 static uint32_t omx_env_u32(const char *name, uint32_t def, uint32_t min, uint32_t max)
 {
-	const char *v = getenv(name);
+	const char *used;
+	const char *v = omx_getenv(name, &used);
 	unsigned long n;
 	char *end;
 
@@ -114,15 +179,47 @@ static uint32_t omx_env_u32(const char *name, uint32_t def, uint32_t min, uint32
 	n = strtoul(v, &end, 0);
 	if (errno || *end || n < min || n > max) {
 		fprintf(stderr, "MX: ignoring %s=%s: expected a number from %u to %u\n",
-			name, v, min, max);
+			used, v, min, max);
 		return def;
 	}
 	return (uint32_t)n;
 }
 
+/* Says on stderr what became of each MX_* variable set (OMX_VERBOSE=1). */
+static void omx_report_mx_env(void)
+{
+	extern char **environ;
+	const struct omx_mx_alias *a;
+	char **e, name[64];
+	size_t i, len;
+
+	for (e = environ; *e; e++) {
+		if (strncmp(*e, "MX_", 3) || !strchr(*e, '='))
+			continue;
+		len = (size_t)(strchr(*e, '=') - *e);
+		if (len >= sizeof(name))
+			len = sizeof(name) - 1;
+		memcpy(name, *e, len);
+		name[len] = '\0';
+		for (i = 0, a = NULL; i < OMX_MX_ALIASES && !a; i++)
+			if (!strcmp(omx_mx_aliases[i].mx, name))
+				a = &omx_mx_aliases[i];
+		if (omx_mx_env_ignored())
+			fprintf(stderr, "MX: %s ignored: OMX_IGNORE_MX_ENV is set\n", *e);
+		else if (!a)
+			fprintf(stderr, "MX: %s ignored: not a setting omx knows\n", *e);
+		else if (!a->omx)
+			fprintf(stderr, "MX: %s ignored: %s\n", *e, a->why);
+		else if (getenv(a->omx))
+			fprintf(stderr, "MX: %s ignored: %s=%s wins\n", *e, a->omx, getenv(a->omx));
+		else
+			fprintf(stderr, "MX: %s read as %s\n", *e, a->omx);
+	}
+}
+
 static void omx_read_config(void)
 {
-	const char *v = getenv("OMX_PROGRESSION");
+	const char *v = omx_getenv("OMX_PROGRESSION", NULL);
 	char err[256];
 
 	omx_config.fatal_errors = omx_default_handler() == MX_ERRORS_ARE_FATAL;
@@ -137,7 +234,11 @@ static void omx_read_config(void)
 	omx_config.rcache = omx_env_u32("OMX_RCACHE", 1, 0, 1);
 	omx_config.disable_self = omx_env_u32("OMX_DISABLE_SELF", 0, 0, 1);
 	omx_config.disable_shared = omx_env_u32("OMX_DISABLE_SHARED", 0, 0, 1);
+	omx_config.zombie_max = omx_env_u32("OMX_ZOMBIE_SEND", 512, 0, 65536);
 	omx_config.binding_verbose = omx_env_u32("OMX_BINDING_VERBOSE", 0, 0, 1);
+	omx_config.verbose = omx_env_u32("OMX_VERBOSE", 0, 0, UINT32_MAX) > 0;
+	if (omx_config.verbose)
+		omx_report_mx_env();
 	v = getenv("OMX_PROCESS_BINDING");
 	if (omx_binding_parse(v, &omx_config.binding, err, sizeof(err)) < 0) {
 		/* a typo must not move the process: left alone */

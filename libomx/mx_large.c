@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Large messages (above OMX_MEDIUM_MAX): the sender registers its buffer
+ * Large messages (above OMX_MEDIUM_MAX) and synchronous sends of any
+ * length (mx_issend, as Open-MX sends them): the sender registers its buffer
  * and sends a RNDV, one message of the partner's sequence; the receiver
  * matches it, registers its buffer for writing and has the driver pull
  * the data (OMX_CMD_PULL); once the pull is done it sends a NOTIFY, also
  * a sequenced message, and the sender's request completes on it.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 
 #include "omx_mx.h"
 #include "omx_sde.h"
@@ -17,7 +18,8 @@
 mx_return_t omx_large_send_prepare(struct mx_endpoint *ep, struct omx_req *r, const char *fn)
 {
 	r->kind = OMX_SEND_RNDV;
-	r->region = omx_region_get(ep, r->segs, r->nseg, 0);
+	/* 0 bytes (an mx_issend of nothing) pin nothing, but take an id for the NOTIFY */
+	r->region = r->length ? omx_region_get(ep, r->segs, r->nseg, 0) : omx_region_get_empty(ep);
 	if (r->region)
 		return MX_SUCCESS;
 	switch (errno) {
@@ -52,7 +54,7 @@ int omx_large_send_frame(struct omx_partner *p, struct omx_req *r)
 	c.piggyack = p->next_recv_seq;
 	c.msg_length = r->length;
 	c.match_info = r->match_info;
-	return ioctl(p->ep->dev.fd, OMX_CMD_SEND_RNDV, &c);
+	return omx_drv_send_rndv(p->ep->dev.fd, &c);
 }
 
 int omx_notify_send_frame(struct omx_partner *p, struct omx_req *r)
@@ -68,7 +70,7 @@ int omx_notify_send_frame(struct omx_partner *p, struct omx_req *r)
 	c.seqnum = r->seq;
 	c.piggyack = p->next_recv_seq;
 	c.total_length = r->length;
-	return ioctl(p->ep->dev.fd, OMX_CMD_SEND_NOTIFY, &c);
+	return omx_drv_send_notify(p->ep->dev.fd, &c);
 }
 
 /* Queues a NOTIFY for @rndv: sent, acked and resent like any message. */
@@ -89,6 +91,7 @@ void omx_notify_queue(struct omx_partner *p, const struct omx_rndv *rndv, uint32
 	r->nframes = 1;
 	r->timeout_ms = ep->request_timeout_ms;
 	r->start_ms = omx_now_ms();
+	omx_partner_arm(p, r->start_ms + r->timeout_ms);
 	omx_list_add_tail(&r->link, &p->waiting);
 	omx_send_try_waiting(p);
 }
@@ -131,6 +134,10 @@ static void omx_pull_start(struct mx_endpoint *ep, struct omx_req *r)
 				omx_list_add_tail(&r->link, &ep->pull_wait);
 				return;
 			}
+			if (errno == EOPNOTSUPP)
+				fprintf(stderr,
+					"MX: cannot receive a %u-byte message into a MAP_SHARED mapping of a file on a disk filesystem (its page cache pages cannot be pinned for writing); receive into anonymous, MAP_PRIVATE or shared memory (tmpfs, memfd) instead\n",
+					r->length);
 			/* EFAULT: the receive buffer is not (writable) memory */
 			omx_req_complete(ep, r, MX_STATUS_ABORTED);
 			return;
@@ -143,12 +150,14 @@ static void omx_pull_start(struct mx_endpoint *ep, struct omx_req *r)
 	c.remote_rdma_seqnum = r->rndv.rdma_seqnum;
 	c.session = p->session;
 	c.length = r->status.xfer_length;
+	/* the sender's token: only the RNDV's addressee knows it */
 	c.remote_offset = r->rndv.rdma_offset;
+	c.remote_token_hi = r->rndv.token_hi;
 	c.local_region_id = r->region->id;
 	c.local_offset = 0;
 	r->cookie = ++ep->next_cookie;
 	c.cookie = r->cookie;
-	if (ioctl(ep->dev.fd, OMX_CMD_PULL, &c) < 0) {
+	if (omx_drv_pull(ep->dev.fd, &c) < 0) {
 		if (errno == EBUSY || errno == ENOMEM || errno == ENOBUFS || errno == EINTR) {
 			omx_list_add_tail(&r->link, &ep->pull_wait);
 			return;
@@ -174,9 +183,9 @@ void omx_large_recv_start(struct mx_endpoint *ep, struct omx_req *r, struct omx_
 	r->status.msg_length = rndv->msg_length;
 	r->status.xfer_length = xfer;
 	if (!xfer) {
-		/* nothing to pull into: the sender may go on at once */
+		/* nothing to pull (an empty message or buffer): notify the sender at once */
 		omx_notify_queue(p, rndv, 0);
-		omx_req_complete(ep, r, MX_STATUS_TRUNCATED);
+		omx_req_complete(ep, r, rndv->msg_length ? MX_STATUS_TRUNCATED : MX_STATUS_SUCCESS);
 		return;
 	}
 	omx_pull_start(ep, r);
@@ -232,15 +241,14 @@ void omx_handle_rndv(struct mx_endpoint *ep, const struct omx_event *evt)
 	if (!p || !p->session)
 		return;
 	omx_handle_ack(p, e->piggyack);
-	if (!omx_recv_seq_next(p, e->seqnum))
+	if (!omx_recv_seq_next(p, e->seqnum, evt))
 		return;
-	if (e->msg_length <= OMX_MEDIUM_MAX)
-		return;		/* not a large message: a broken sender */
 	memset(&rndv, 0, sizeof(rndv));
 	rndv.seq = e->seqnum;
 	rndv.rdma_id = e->rdma_id;
 	rndv.rdma_seqnum = e->rdma_seqnum;
 	rndv.rdma_offset = e->rdma_offset;
+	rndv.token_hi = e->token_hi;
 	rndv.msg_length = e->msg_length;
 	if (!omx_deliver(ep, p, e->seqnum, e->match_info, NULL, e->msg_length, &rndv))
 		return;
@@ -276,7 +284,7 @@ void omx_handle_notify(struct mx_endpoint *ep, const struct omx_event *evt)
 	if (!p || !p->session)
 		return;
 	omx_handle_ack(p, n->piggyack);
-	if (!omx_recv_seq_next(p, n->seqnum))
+	if (!omx_recv_seq_next(p, n->seqnum, evt))
 		return;
 	omx_notified(p, n->rdma_id, n->rdma_seqnum, n->total_length);
 	omx_recv_seq_accept(p);

@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 
 #include "omx_mx.h"
 #include "omx_wire_codec.h"
@@ -37,6 +36,7 @@ void omx_partner_reset_recv(struct omx_partner *p)
 	free(p->partial.buf);
 	memset(&p->partial, 0, sizeof(p->partial));
 	p->nsync_marks = 0;
+	omx_ooo_free(p);
 }
 
 /* Finds or creates the partner; @nic_id 0 asks the driver for the MAC. */
@@ -56,7 +56,7 @@ struct omx_partner *omx_partner_get(struct mx_endpoint *ep, uint16_t peer, uint8
 
 		memset(&pi, 0, sizeof(pi));
 		pi.peer_index = peer;
-		if (ioctl(ep->dev.fd, OMX_CMD_GET_PEER_INFO, &pi) == 0)
+		if (omx_drv_get_peer_info(ep->dev.fd, &pi) == 0)
 			nic_id = omx_mac_to_nic_id(pi.mac);
 	}
 	p->magic = OMX_PARTNER_MAGIC;
@@ -66,8 +66,12 @@ struct omx_partner *omx_partner_get(struct mx_endpoint *ep, uint16_t peer, uint8
 	p->nic_id = nic_id;
 	omx_list_init(&p->unacked);
 	omx_list_init(&p->waiting);
-	omx_list_init(&p->syncwait);
 	omx_list_init(&p->notifywait);
+	omx_list_init(&p->active_link);
+	omx_list_init(&p->ready_link);
+	p->cwnd = OMX_CWND_INIT;
+	p->ssthresh = OMX_SEND_WINDOW_FRAMES;
+	p->rto_ms = omx_config.resend_delay_ms;
 	p->self = ep->self_peer == peer && ep->info.endpoint_index == eid;
 	/* a random session number makes stale frames of an older us unlikely to fit */
 	p->recv_ses = (uint16_t)(ep->info.session_id & 3);
@@ -88,8 +92,8 @@ void omx_partner_free_all(struct mx_endpoint *ep)
 			ep->hash[h] = p->hash_next;
 			omx_req_free_list(&p->unacked);
 			omx_req_free_list(&p->waiting);
-			omx_req_free_list(&p->syncwait);
 			omx_req_free_list(&p->notifywait);
+			omx_ooo_free(p);
 			free(p->partial.buf);
 			p->magic = 0;
 			free(p);
@@ -114,8 +118,8 @@ struct omx_partner *omx_addr_partner(mx_endpoint_addr_t addr)
 	return p;
 }
 
-/* Fails every send and connect to @p; the next send connects again. */
-void omx_partner_fail(struct omx_partner *p, mx_status_code_t code, bool forget_session)
+/* Fails every send to @p. */
+static void omx_partner_fail_sends(struct omx_partner *p, mx_status_code_t code)
 {
 	struct mx_endpoint *ep = p->ep;
 	struct omx_list *pos, *tmp;
@@ -124,10 +128,18 @@ void omx_partner_fail(struct omx_partner *p, mx_status_code_t code, bool forget_
 		omx_req_complete(ep, omx_container_of(pos, struct omx_req, link), code);
 	omx_list_for_each_safe(pos, tmp, &p->waiting)
 		omx_req_complete(ep, omx_container_of(pos, struct omx_req, link), code);
-	omx_list_for_each_safe(pos, tmp, &p->syncwait)
-		omx_req_complete(ep, omx_container_of(pos, struct omx_req, link), code);
 	omx_list_for_each_safe(pos, tmp, &p->notifywait)
 		omx_req_complete(ep, omx_container_of(pos, struct omx_req, link), code);
+	p->frames_in_flight = 0;
+}
+
+/* Fails every send and connect to @p; the next send connects again. */
+void omx_partner_fail(struct omx_partner *p, mx_status_code_t code, bool forget_session)
+{
+	struct mx_endpoint *ep = p->ep;
+	struct omx_list *pos, *tmp;
+
+	omx_partner_fail_sends(p, code);
 	omx_list_for_each_safe(pos, tmp, &ep->connects) {
 		struct omx_req *r = omx_container_of(pos, struct omx_req, link);
 
@@ -136,7 +148,6 @@ void omx_partner_fail(struct omx_partner *p, mx_status_code_t code, bool forget_
 	}
 	p->connected = false;
 	p->connecting = false;
-	p->frames_in_flight = 0;
 	if (forget_session) {
 		p->session = 0;
 		p->acknum_in = 0;
@@ -156,7 +167,7 @@ static int omx_send_connect_request(struct omx_req *r)
 	c.app_key = r->key;
 	c.target_recv_seqnum_start = p->next_recv_seq;
 	c.connect_seqnum = r->connect_seq;
-	return ioctl(ep->dev.fd, OMX_CMD_SEND_CONNECT, &c);
+	return omx_drv_send_connect(ep->dev.fd, &c);
 }
 
 static void omx_connect_start(struct mx_endpoint *ep, struct omx_req *r)
@@ -165,7 +176,12 @@ static void omx_connect_start(struct mx_endpoint *ep, struct omx_req *r)
 
 	r->connect_seq = ep->connect_seq++;
 	r->start_ms = now;
-	r->next_retry_ms = now + omx_config.connect_retry_ms;
+	/* a partner we measured before: its resend timer, else the configured one */
+	r->retry_ms = r->partner->srtt_ms ? r->partner->rto_ms : omx_config.connect_retry_ms;
+	r->next_retry_ms = now + r->retry_ms;
+	omx_timer_at(ep, r->next_retry_ms);
+	if (r->deadline_ms)
+		omx_timer_at(ep, r->deadline_ms);
 	omx_list_add_tail(&r->link, &ep->connects);
 	if (omx_send_connect_request(r) < 0 && errno != ENOBUFS && errno != ENOMEM &&
 	    errno != ENETDOWN)
@@ -224,7 +240,7 @@ static mx_return_t omx_lookup_peer(struct mx_endpoint *ep, uint64_t nic_id, uint
 	omx_nic_id_to_mac(nic_id, lk.mac);
 	if (omx_is_local_nic(nic_id))
 		lk.flags = OMX_PEER_LOOKUP_CREATE;
-	if (ioctl(ep->dev.fd, OMX_CMD_PEER_LOOKUP, &lk) < 0) {
+	if (omx_drv_peer_lookup(ep->dev.fd, &lk) < 0) {
 		if (errno == ENOSPC)
 			return omx_error(ep, MX_NO_RESOURCES,
 					 "%s: the driver's peer table is full (raise the omx peers= module parameter)",
@@ -258,11 +274,11 @@ mx_return_t mx_iconnect(mx_endpoint_t ep, uint64_t nic_id, uint32_t eid, uint32_
 	ret = omx_lookup_peer(ep, nic_id, &peer, "mx_iconnect");
 	if (ret != MX_SUCCESS)
 		return ret;
-	pthread_mutex_lock(&ep->lock);
+	omx_ep_lock(ep);
 	p = omx_partner_get(ep, peer, (uint8_t)eid, nic_id);
 	r = p ? omx_req_alloc(ep, OMX_REQ_CONNECT) : NULL;
 	if (!r) {
-		pthread_mutex_unlock(&ep->lock);
+		omx_ep_unlock(ep);
 		return omx_error(ep, MX_NO_RESOURCES, "mx_iconnect: out of memory");
 	}
 	r->partner = p;
@@ -277,13 +293,20 @@ mx_return_t mx_iconnect(mx_endpoint_t ep, uint64_t nic_id, uint32_t eid, uint32_
 	omx_connect_start(ep, r);
 	*request = (mx_request_t)r;
 	omx_progress(ep);
-	pthread_mutex_unlock(&ep->lock);
+	omx_ep_unlock(ep);
 	return MX_SUCCESS;
+}
+
+static bool omx_connect_done(struct mx_endpoint *ep, void *r)
+{
+	(void)ep;
+	return ((struct omx_req *)r)->state & OMX_REQ_DONE;
 }
 
 mx_return_t mx_connect(mx_endpoint_t ep, uint64_t nic_id, uint32_t eid, uint32_t key,
 		       uint32_t timeout, mx_endpoint_addr_t *addr)
 {
+	unsigned int wakeups;
 	mx_request_t req;
 	mx_status_t st;
 	mx_return_t ret;
@@ -293,13 +316,26 @@ mx_return_t mx_connect(mx_endpoint_t ep, uint64_t nic_id, uint32_t eid, uint32_t
 		return ret;
 	if (!addr)
 		return omx_error(ep, MX_BAD_ENDPOINT, "mx_connect: addr is NULL");
+	/* a wakeup from now on is meant for this call */
+	wakeups = __atomic_load_n(&ep->wakeups, __ATOMIC_ACQUIRE);
 	ret = mx_iconnect(ep, nic_id, eid, key, 0, NULL, &req);
 	if (ret != MX_SUCCESS)
 		return ret;
-	pthread_mutex_lock(&ep->lock);
-	req->req.deadline_ms = timeout == MX_INFINITE ? 0 : omx_now_ms() + timeout;
+	omx_ep_lock(ep);
+	req->req.deadline_ms = omx_deadline(timeout);
+	if (req->req.deadline_ms)
+		omx_timer_at(ep, req->req.deadline_ms);
+	if (!omx_block_until(ep, 0, wakeups, omx_connect_done, &req->req) && !ep->dead) {
+		/*
+		 * mx_wakeup(): the attempt is withdrawn (as mx_cancel would)
+		 * and, the program having asked for it, no error handler runs.
+		 */
+		omx_req_free(&req->req);
+		omx_ep_unlock(ep);
+		return MX_TIMEOUT;
+	}
 	omx_wait_request(ep, &req->req, &st);
-	pthread_mutex_unlock(&ep->lock);
+	omx_ep_unlock(ep);
 	switch (st.code) {
 	case MX_STATUS_SUCCESS:
 		*addr = st.source;
@@ -326,14 +362,14 @@ mx_return_t mx_disconnect(mx_endpoint_t ep, mx_endpoint_addr_t addr)
 
 	if (ret != MX_SUCCESS)
 		return ret;
-	pthread_mutex_lock(&ep->lock);
+	omx_ep_lock(ep);
 	p = omx_addr_partner(addr);
 	if (!p || p->ep != ep) {
-		pthread_mutex_unlock(&ep->lock);
+		omx_ep_unlock(ep);
 		return omx_error(ep, MX_BAD_ENDPOINT, "mx_disconnect: not an address of this endpoint");
 	}
 	omx_partner_fail(p, MX_STATUS_CANCELLED, false);
-	pthread_mutex_unlock(&ep->lock);
+	omx_ep_unlock(ep);
 	return MX_SUCCESS;
 }
 
@@ -348,13 +384,14 @@ void omx_handle_connect_request(struct mx_endpoint *ep, const struct omx_event *
 	rep.dst_endpoint = evt->src_endpoint;
 	rep.is_reply = 1;
 	rep.src_session_id = c->src_session_id;
-	rep.target_session_id = ep->info.session_id;
 	rep.connect_seqnum = c->connect_seqnum;
 	if (c->app_key != ep->key) {
+		/* our session is for those who know the key (the driver zeroes it too) */
 		rep.status = OMX_CONNECT_STATUS_BAD_KEY;
-		ioctl(ep->dev.fd, OMX_CMD_SEND_CONNECT, &rep);
+		omx_drv_send_connect(ep->dev.fd, &rep);
 		return;
 	}
+	rep.target_session_id = ep->info.session_id;
 	p = omx_partner_get(ep, evt->peer_index, evt->src_endpoint, 0);
 	if (!p)
 		return;		/* no memory: the requester retries */
@@ -379,7 +416,7 @@ void omx_handle_connect_request(struct mx_endpoint *ep, const struct omx_event *
 	}
 	rep.target_recv_seqnum_start = p->next_recv_seq;
 	rep.status = OMX_CONNECT_STATUS_SUCCESS;
-	ioctl(ep->dev.fd, OMX_CMD_SEND_CONNECT, &rep);
+	omx_drv_send_connect(ep->dev.fd, &rep);
 	omx_send_try_waiting(p);
 }
 
@@ -411,8 +448,12 @@ void omx_handle_connect_reply(struct mx_endpoint *ep, const struct omx_event *ev
 		omx_req_complete(ep, found, MX_STATUS_REJECTED);
 		return;
 	}
+	/*
+	 * Another opener of that endpoint: what we sent the old one failed
+	 * with it, but the connects this reply answers succeed.
+	 */
 	if (p->session && p->session != c->target_session_id && p->connected)
-		omx_partner_fail(p, MX_STATUS_ENDPOINT_CLOSED, false);
+		omx_partner_fail_sends(p, MX_STATUS_ENDPOINT_CLOSED);
 	if (!p->connected || p->session != c->target_session_id) {
 		if (p->session != c->target_session_id)
 			p->acknum_in = 0;	/* a new opener counts acks from scratch */
@@ -455,8 +496,12 @@ again:
 			continue;
 		}
 		if (now >= r->next_retry_ms) {
+			uint32_t cap = omx_config.connect_retry_ms > OMX_CONNECT_RETRY_MAX_MS ?
+				       omx_config.connect_retry_ms : OMX_CONNECT_RETRY_MAX_MS;
+
 			omx_send_connect_request(r);
-			r->next_retry_ms = now + omx_config.connect_retry_ms;
+			r->retry_ms = r->retry_ms * 2 < cap ? r->retry_ms * 2 : cap;
+			r->next_retry_ms = now + r->retry_ms;
 		}
 		if (!*next || r->next_retry_ms < *next)
 			*next = r->next_retry_ms;

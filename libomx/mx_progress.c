@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 
 #include "omx_mx.h"
 
@@ -16,12 +15,22 @@ bool omx_match(uint64_t a, uint64_t b, uint64_t mask)
 	return ((a ^ b) & mask) == 0;
 }
 
+/* Requests kept per endpoint for reuse: no allocation per message. */
+#define OMX_REQ_CACHE_MAX	256
+
 struct omx_req *omx_req_alloc(struct mx_endpoint *ep, enum omx_req_type type)
 {
-	struct omx_req *r = calloc(1, sizeof(union mx_request));
+	struct omx_req *r = ep->req_cache;
 
-	if (!r)
-		return NULL;
+	if (r) {
+		ep->req_cache = r->cache_next;
+		ep->req_cached--;
+		memset(r, 0, sizeof(union mx_request));
+	} else {
+		r = calloc(1, sizeof(union mx_request));
+		if (!r)
+			return NULL;
+	}
 	r->magic = OMX_REQ_MAGIC;
 	r->type = type;
 	r->ep = ep;
@@ -34,13 +43,33 @@ struct omx_req *omx_req_alloc(struct mx_endpoint *ep, enum omx_req_type type)
 
 void omx_req_free(struct omx_req *r)
 {
-	omx_region_put(r->ep, r->region);
+	struct mx_endpoint *ep = r->ep;
+
+	omx_region_put(ep, r->region);
 	omx_list_del(&r->link);
 	omx_list_del(&r->done_link);
 	if (r->segs != &r->seg1)
 		free(r->segs);
+	/* a stale handle of the application sees no magic either way */
 	r->magic = 0;
+	if (ep->req_cached < OMX_REQ_CACHE_MAX) {
+		r->cache_next = ep->req_cache;
+		ep->req_cache = r;
+		ep->req_cached++;
+		return;
+	}
 	free(r);
+}
+
+void omx_req_cache_free(struct mx_endpoint *ep)
+{
+	struct omx_req *r;
+
+	while ((r = ep->req_cache)) {
+		ep->req_cache = r->cache_next;
+		free(r);
+	}
+	ep->req_cached = 0;
 }
 
 void omx_req_free_list(struct omx_list *head)
@@ -51,12 +80,34 @@ void omx_req_free_list(struct omx_list *head)
 		omx_req_free(omx_container_of(pos, struct omx_req, link));
 }
 
+void omx_req_release(struct omx_req *r)
+{
+	if (r->state & OMX_REQ_ZOMBIE) {
+		omx_list_del(&r->done_link);
+		r->state &= ~OMX_REQ_DONE;
+		r->state |= OMX_REQ_FORGOTTEN;
+		return;
+	}
+	omx_req_free(r);
+}
+
+/* The transport is done with a zombie: its status was told long ago. */
+static void omx_zombie_end(struct mx_endpoint *ep, struct omx_req *r, mx_status_code_t code)
+{
+	r->state &= ~OMX_REQ_ZOMBIE;
+	ep->zombies--;
+	if (code != MX_STATUS_SUCCESS)
+		ep->stats.zombies_failed++;
+	if (r->state & OMX_REQ_FORGOTTEN)
+		omx_req_free(r);
+}
+
 void omx_req_complete(struct mx_endpoint *ep, struct omx_req *r, mx_status_code_t code)
 {
 	struct omx_partner *p = r->partner;
 
 	/* completing twice would put it twice in the done list */
-	if (r->state & OMX_REQ_DONE)
+	if ((r->state & OMX_REQ_DONE) && !(r->state & OMX_REQ_ZOMBIE))
 		return;
 	omx_list_del(&r->link);
 	if (r->type == OMX_REQ_SEND && p && (r->state & OMX_REQ_SENT) &&
@@ -65,6 +116,10 @@ void omx_req_complete(struct mx_endpoint *ep, struct omx_req *r, mx_status_code_
 			p->frames_in_flight -= r->nframes;
 		else
 			p->frames_in_flight = 0;
+	}
+	if (r->state & OMX_REQ_ZOMBIE) {
+		omx_zombie_end(ep, r, code);
+		return;
 	}
 	/* the buffer is the application's again: its region may be cached */
 	omx_region_put(ep, r->region);
@@ -183,6 +238,9 @@ static void omx_handle_event(struct mx_endpoint *ep, const struct omx_event *evt
 	default:
 		break;	/* unknown: skipped */
 	}
+	/* frames kept ahead of a gap that this event filled */
+	if (!omx_list_empty(&ep->ooo_ready))
+		omx_ooo_replay(ep);
 }
 
 /*
@@ -217,94 +275,142 @@ static void omx_consume(struct mx_endpoint *ep, const struct omx_event *ring, ui
 	}
 }
 
-static void omx_timers(struct mx_endpoint *ep, uint64_t now, uint64_t *next)
+void omx_timer_at(struct mx_endpoint *ep, uint64_t t)
 {
-	struct omx_partner *p;
-	unsigned int h;
+	if (!ep->timer_next || t < ep->timer_next)
+		ep->timer_next = t;
+}
 
-	omx_connect_timers(ep, now, next);
-	for (h = 0; h < OMX_PARTNER_HASH; h++)
-		for (p = ep->hash[h]; p; p = p->hash_next)
-			omx_send_timers(p, now, next);
+void omx_partner_arm(struct omx_partner *p, uint64_t t)
+{
+	if (!p->active) {
+		p->active = true;
+		omx_list_add_tail(&p->active_link, &p->ep->active);
+	}
+	omx_timer_at(p->ep, t);
+}
+
+static bool omx_partner_idle(const struct omx_partner *p)
+{
+	return omx_list_empty(&p->unacked) && omx_list_empty(&p->waiting) &&
+	       omx_list_empty(&p->notifywait) &&
+	       !p->ack_deadline_ms;
+}
+
+/*
+ * Runs the due timers: connects, then only the partners that have any.
+ * Handlers called from here re-arm what they schedule, so timer_next is
+ * recomputed from scratch.
+ */
+static void omx_timers(struct mx_endpoint *ep, uint64_t now)
+{
+	struct omx_list *pos, *tmp;
+	uint64_t next = 0;
+
+	ep->timer_next = 0;
+	omx_connect_timers(ep, now, &next);
+	omx_list_for_each_safe(pos, tmp, &ep->active) {
+		struct omx_partner *p = omx_container_of(pos, struct omx_partner, active_link);
+
+		omx_send_timers(p, now, &next);
+		if (omx_partner_idle(p)) {
+			omx_list_del(&p->active_link);
+			p->active = false;
+		}
+	}
+	if (next)
+		omx_timer_at(ep, next);
+}
+
+/*
+ * The endpoint whose unexpected handler (or matching callback) this
+ * thread is running, with that endpoint's lock held by the progression
+ * round below it; NULL outside handlers.  Thread-local, so no other
+ * thread ever reads it.  Initial-exec: read without a call to
+ * __tls_get_addr (the library is linked at start or dlopen'ed early, and
+ * one pointer fits glibc's spare static TLS).
+ */
+static _Thread_local struct mx_endpoint *omx_handler_ep
+	__attribute__((tls_model("initial-exec")));
+
+/*
+ * The fast path reads ep->in_handlers first: zero means no handler of
+ * @ep runs anywhere, so this thread is in none and takes the lock,
+ * without reading its TLS.  Nonzero (a handler runs, the lock is held)
+ * sends it to the TLS test.  A thread sees its own increments, so the
+ * handler's thread never takes the lock it already holds; the count is
+ * changed only with the lock held, so lock and unlock decide alike.
+ */
+static bool omx_lock_skipped(const struct mx_endpoint *ep)
+{
+	return __atomic_load_n(&ep->in_handlers, __ATOMIC_RELAXED) && omx_handler_ep == ep;
+}
+
+void omx_ep_lock(struct mx_endpoint *ep)
+{
+	if (!omx_lock_skipped(ep))
+		pthread_mutex_lock(&ep->lock);
+}
+
+void omx_ep_unlock(struct mx_endpoint *ep)
+{
+	if (!omx_lock_skipped(ep))
+		pthread_mutex_unlock(&ep->lock);
+}
+
+bool omx_in_handler(const struct mx_endpoint *ep)
+{
+	return omx_lock_skipped(ep);
+}
+
+struct mx_endpoint *omx_handler_enter(struct mx_endpoint *ep)
+{
+	struct mx_endpoint *prev = omx_handler_ep;
+
+	__atomic_store_n(&ep->in_handlers, ep->in_handlers + 1, __ATOMIC_RELAXED);
+	omx_handler_ep = ep;
+	return prev;
+}
+
+void omx_handler_exit(struct mx_endpoint *ep, struct mx_endpoint *prev)
+{
+	omx_handler_ep = prev;
+	__atomic_store_n(&ep->in_handlers, ep->in_handlers - 1, __ATOMIC_RELAXED);
 }
 
 void omx_progress(struct mx_endpoint *ep)
 {
-	uint64_t next = 0;
+	uint64_t now;
 
 	/* an unexpected handler calling back into the API must not re-enter */
 	if (ep->dead || !ep->map || ep->progressing)
 		return;
 	ep->progressing = true;
+	/* written and read under the lock: no locked bus cycle per poll */
 	if (!ep->in_thread)
-		ep->app_progress_ms = omx_now_ms();
+		ep->app_progress++;
 	omx_consume(ep, ep->exp_ring, OMX_EXP_EVENTS, &ep->ctrl->exp_prod, &ep->ctrl->exp_cons,
 		    &ep->exp_cons, false);
 	omx_consume(ep, ep->unexp_ring, OMX_UNEXP_EVENTS, &ep->ctrl->unexp_prod,
 		    &ep->ctrl->unexp_cons, &ep->unexp_cons, true);
 	if (!omx_list_empty(&ep->pull_wait))
 		omx_pull_retry(ep);
-	omx_timers(ep, omx_now_ms(), &next);
+	/* the clock is read only while some timer exists */
+	if (ep->timer_next) {
+		now = omx_now_ms();
+		if (now >= ep->timer_next)
+			omx_timers(ep, now);
+	}
 	ep->progressing = false;
 }
 
 uint64_t omx_next_deadline(struct mx_endpoint *ep, uint64_t now)
 {
-	struct omx_list *pos, *tmp;
-	uint64_t next = 0;
-	struct omx_partner *p;
-	unsigned int h;
+	uint64_t next = ep->timer_next;
 
 	/* receives waiting for a pull slot or a region: try again soon */
-	if (!omx_list_empty(&ep->pull_wait))
+	if (!omx_list_empty(&ep->pull_wait) && (!next || now + 10 < next))
 		next = now + 10;
-	omx_list_for_each_safe(pos, tmp, &ep->connects) {
-		struct omx_req *r = omx_container_of(pos, struct omx_req, link);
-
-		if (!next || r->next_retry_ms < next)
-			next = r->next_retry_ms;
-		if (r->deadline_ms && r->deadline_ms < next)
-			next = r->deadline_ms;
-	}
-	for (h = 0; h < OMX_PARTNER_HASH; h++) {
-		for (p = ep->hash[h]; p; p = p->hash_next) {
-			uint64_t t = 0;
-
-			if (p->ack_deadline_ms)
-				t = p->ack_deadline_ms;
-			omx_list_for_each_safe(pos, tmp, &p->unacked) {
-				struct omx_req *r = omx_container_of(pos, struct omx_req, link);
-				uint64_t rt = r->last_send_ms + omx_config.resend_delay_ms;
-
-				if (!t || rt < t)
-					t = rt;
-			}
-			omx_list_for_each_safe(pos, tmp, &p->syncwait) {
-				struct omx_req *r = omx_container_of(pos, struct omx_req, link);
-				uint64_t rt = r->last_send_ms + omx_config.resend_delay_ms;
-
-				if (!t || rt < t)
-					t = rt;
-			}
-			omx_list_for_each_safe(pos, tmp, &p->notifywait) {
-				struct omx_req *r = omx_container_of(pos, struct omx_req, link);
-				uint64_t rt = r->start_ms + r->timeout_ms;
-
-				if (!t || rt < t)
-					t = rt;
-			}
-			if (!omx_list_empty(&p->waiting)) {
-				struct omx_req *r = omx_container_of(p->waiting.next,
-								     struct omx_req, link);
-				uint64_t rt = r->start_ms + r->timeout_ms;
-
-				if (!t || rt < t)
-					t = rt;
-			}
-			if (t && (!next || t < next))
-				next = t;
-		}
-	}
 	return next;
 }
 
@@ -336,11 +442,19 @@ int omx_sleep(struct mx_endpoint *ep, uint64_t deadline, unsigned int wakeups)
 
 	if (__atomic_load_n(&ep->wakeups, __ATOMIC_ACQUIRE) != wakeups)
 		return 1;
+	/*
+	 * A blocking call from the unexpected handler: the lock belongs to
+	 * the progression round the handler runs in and nothing can
+	 * progress until it returns, so the call gives up at once, as if
+	 * woken by mx_wakeup (docs/mx-api.md, "Threads").
+	 */
+	if (omx_in_handler(ep))
+		return 1;
 	omx_wait_prepare(ep, now, deadline, &w);
 	ep->waiters++;
 	pthread_mutex_unlock(&ep->lock);
 	/* wakeups are told by the counter: the status may be another thread's */
-	if (ioctl(ep->dev.fd, OMX_CMD_WAIT_EVENT, &w) < 0 && errno == ENODEV)
+	if (omx_drv_wait_event(ep->dev.fd, &w) < 0 && errno == ENODEV)
 		ep->dead = true;
 	pthread_mutex_lock(&ep->lock);
 	ep->waiters--;

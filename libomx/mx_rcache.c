@@ -14,7 +14,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 
 #include "omx_mx.h"
 
@@ -23,7 +22,7 @@ static void omx_region_drop(struct mx_endpoint *ep, struct omx_region *rg)
 	__u32 id = rg->id;
 
 	if (rg->registered)
-		ioctl(ep->dev.fd, OMX_CMD_DEREGISTER_REGION, &id);
+		omx_drv_deregister_region(ep->dev.fd, id);
 	free(rg->segs);
 	rg->segs = NULL;
 	rg->nseg = 0;
@@ -46,7 +45,7 @@ static int omx_region_register(struct mx_endpoint *ep, struct omx_region *rg)
 	c.nr_segments = rg->nseg;
 	c.flags = rg->flags;
 	c.segments = (uintptr_t)rg->segs;
-	if (ioctl(ep->dev.fd, OMX_CMD_REGISTER_REGION, &c) < 0)
+	if (omx_drv_register_region(ep->dev.fd, &c) < 0)
 		return -1;
 	rg->seqnum = c.seqnum;
 	rg->length = c.length;
@@ -181,7 +180,7 @@ struct omx_region *omx_region_get(struct mx_endpoint *ep, const mx_segment_t *se
 		if (omx_region_is_invalid(ep, rg)) {
 			__u32 id = rg->id;
 
-			ioctl(ep->dev.fd, OMX_CMD_DEREGISTER_REGION, &id);
+			omx_drv_deregister_region(ep->dev.fd, id);
 			rg->registered = false;
 			if (omx_region_register(ep, rg) < 0) {
 				err = errno;
@@ -223,6 +222,25 @@ found:
 	return rg;
 }
 
+/*
+ * An id for a 0-byte RNDV (mx_issend of nothing): nothing to pin, so
+ * nothing registered, but the id is held until the NOTIFY names it, so
+ * that (id, seqnum) still names one send.  The seqnum is ours to pick.
+ */
+struct omx_region *omx_region_get_empty(struct mx_endpoint *ep)
+{
+	struct omx_region *rg = omx_region_slot(ep);
+
+	if (!rg) {
+		errno = EBUSY;
+		return NULL;
+	}
+	rg->seqnum++;
+	rg->users = 1;
+	rg->last_use = ++ep->region_clock;
+	return rg;
+}
+
 void omx_region_put(struct mx_endpoint *ep, struct omx_region *rg)
 {
 	if (!rg || !rg->users)
@@ -230,7 +248,7 @@ void omx_region_put(struct mx_endpoint *ep, struct omx_region *rg)
 	rg->users--;
 	if (rg->users)
 		return;
-	if (!omx_config.rcache || omx_region_is_invalid(ep, rg))
+	if (!omx_config.rcache || !rg->registered || omx_region_is_invalid(ep, rg))
 		omx_region_drop(ep, rg);
 }
 

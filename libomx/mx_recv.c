@@ -121,11 +121,12 @@ bool omx_deliver(struct mx_endpoint *ep, struct omx_partner *p, uint16_t seq, ui
 	if (!r && ep->unexp_handler) {
 		mx_endpoint_addr_t addr;
 		mx_unexp_handler_action_t act;
+		struct mx_endpoint *prev;
 
 		omx_partner_addr(p, &addr);
-		ep->in_handler++;
+		prev = omx_handler_enter(ep);
 		act = ep->unexp_handler(ep->unexp_handler_ctx, addr, match, len, (void *)data);
-		ep->in_handler--;
+		omx_handler_exit(ep, prev);
 		if (act == MX_RECV_FINISHED) {
 			/* a large message consumed unseen: release its sender */
 			if (rndv)
@@ -165,8 +166,12 @@ bool omx_deliver(struct mx_endpoint *ep, struct omx_partner *p, uint16_t seq, ui
 	omx_list_add_tail(&u->link, &ep->unexp);
 	ep->unexp_count++;
 	omx_sde_add(OMX_SDE_UNEXPECTED_MESSAGES, 1);
-	if (ep->unexp_callback)
+	if (ep->unexp_callback) {
+		struct mx_endpoint *prev = omx_handler_enter(ep);
+
 		ep->unexp_callback(ep->unexp_callback_ctx, match, (int)len);
+		omx_handler_exit(ep, prev);
+	}
 	return true;
 
 drop:
@@ -228,9 +233,11 @@ void omx_handle_msg(struct mx_endpoint *ep, const struct omx_event *evt)
 	if (!p || !p->session)
 		return;		/* nobody connected from there: nothing to answer */
 	omx_handle_ack(p, m->piggyack);
-	if (!omx_recv_seq_next(p, m->seqnum))
+	if (!omx_recv_seq_next(p, m->seqnum, evt))
 		return;
-	if (evt->type != OMX_EVT_RECV_TINY) {
+	if (ep->replay_data) {
+		payload = ep->replay_data;
+	} else if (evt->type != OMX_EVT_RECV_TINY) {
 		if (m->recvq_slot >= OMX_UNEXP_EVENTS)
 			return;
 		payload = ep->recvq + (size_t)m->recvq_slot * OMX_RECVQ_SLOT_LEN;
@@ -259,7 +266,14 @@ void omx_handle_msg(struct mx_endpoint *ep, const struct omx_event *evt)
 		omx_recv_seq_accept(p);
 }
 
-bool omx_recv_seq_next(struct omx_partner *p, uint16_t seq)
+/* Tells the sender at once which sequence number is missing. */
+static void omx_send_gap(struct omx_partner *p)
+{
+	if (omx_send_truc(p, OMX_TRUC_FLAG_GAP, p->next_recv_seq) == 0)
+		p->ep->stats.gap_reports++;
+}
+
+bool omx_recv_seq_next(struct omx_partner *p, uint16_t seq, const struct omx_event *evt)
 {
 	int d;
 
@@ -268,21 +282,182 @@ bool omx_recv_seq_next(struct omx_partner *p, uint16_t seq)
 	d = omx_seq_diff(seq, p->next_recv_seq);
 	if (d < 0) {
 		/* a duplicate: our ack was lost, say it again */
+		p->ep->stats.duplicates++;
 		omx_send_ack_now(p);
 		return false;
 	}
-	/* ahead of a missing one: the sender resends both */
+	if (d > 0 && evt)
+		omx_ooo_keep(p, evt, seq);
 	return d == 0;
+}
+
+/* Whether @evt is the same frame as the kept @o (medium: same fragment). */
+static bool omx_ooo_same(const struct omx_ooo *o, const struct omx_event *evt, uint16_t seq)
+{
+	if (o->evt.type != evt->type || o->seq != seq)
+		return false;
+	return evt->type != OMX_EVT_RECV_MEDIUM_FRAG ||
+	       o->evt.msg.frag_seqnum == evt->msg.frag_seqnum;
+}
+
+static bool omx_ooo_has_seq(const struct omx_partner *p, uint16_t seq)
+{
+	const struct omx_ooo *o;
+
+	for (o = p->ooo; o; o = o->next)
+		if (o->seq == seq)
+			return true;
+	return false;
+}
+
+/* The event is copied whole; SMALL and MEDIUM payloads from their slot. */
+void omx_ooo_keep(struct omx_partner *p, const struct omx_event *evt, uint16_t seq)
+{
+	struct mx_endpoint *ep = p->ep;
+	uint32_t len = 0;
+	struct omx_ooo *o;
+	bool new_seq;
+
+	if (omx_seq_diff(seq, p->next_recv_seq) > OMX_OOO_SEQ_AHEAD || ep->replay_data)
+		goto drop;
+	for (o = p->ooo; o; o = o->next) {
+		if (omx_ooo_same(o, evt, seq)) {
+			ep->stats.duplicates++;
+			return;
+		}
+	}
+	if (evt->type == OMX_EVT_RECV_SMALL || evt->type == OMX_EVT_RECV_MEDIUM_FRAG) {
+		if (evt->msg.recvq_slot >= OMX_UNEXP_EVENTS)
+			return;
+		len = evt->type == OMX_EVT_RECV_SMALL ? evt->msg.length : evt->msg.frag_length;
+		if (len > OMX_RECVQ_SLOT_LEN)
+			return;
+	}
+	if (p->nooo >= OMX_OOO_FRAMES_MAX || ep->ooo_bytes + len > OMX_OOO_BYTES_MAX)
+		goto drop;
+	o = malloc(sizeof(*o) + len);
+	if (!o)
+		goto drop;
+	o->evt = *evt;
+	o->seq = seq;
+	o->len = len;
+	if (len)
+		memcpy(o->data, ep->recvq + (size_t)evt->msg.recvq_slot * OMX_RECVQ_SLOT_LEN, len);
+	new_seq = !omx_ooo_has_seq(p, seq);
+	o->next = p->ooo;
+	p->ooo = o;
+	p->nooo++;
+	ep->ooo_bytes += len;
+	ep->stats.ooo_kept++;
+	/* once per message that came early: the sender resends the hole once */
+	if (new_seq)
+		omx_send_gap(p);
+	return;
+drop:
+	ep->stats.ooo_dropped++;
+}
+
+void omx_ooo_free(struct omx_partner *p)
+{
+	struct omx_ooo *o;
+
+	while ((o = p->ooo)) {
+		p->ooo = o->next;
+		p->ep->ooo_bytes -= o->len;
+		free(o);
+	}
+	p->nooo = 0;
+	if (p->ready) {
+		omx_list_del(&p->ready_link);
+		p->ready = false;
+	}
+}
+
+/* Takes the kept frames of the next sequence number out of @p, in arrival order. */
+static struct omx_ooo *omx_ooo_take_next(struct omx_partner *p)
+{
+	struct omx_ooo **pp = &p->ooo, *o, *taken = NULL;
+
+	while ((o = *pp)) {
+		if (o->seq == p->next_recv_seq) {
+			*pp = o->next;
+			p->nooo--;
+			/* the list is newest first: prepend to restore arrival order */
+			o->next = taken;
+			taken = o;
+		} else {
+			pp = &o->next;
+		}
+	}
+	return taken;
+}
+
+static void omx_ooo_dispatch(struct mx_endpoint *ep, struct omx_ooo *o)
+{
+	switch (o->evt.type) {
+	case OMX_EVT_RECV_TINY:
+	case OMX_EVT_RECV_SMALL:
+	case OMX_EVT_RECV_MEDIUM_FRAG:
+		ep->replay_data = o->data;
+		omx_handle_msg(ep, &o->evt);
+		ep->replay_data = NULL;
+		break;
+	case OMX_EVT_RECV_RNDV:
+		omx_handle_rndv(ep, &o->evt);
+		break;
+	case OMX_EVT_RECV_NOTIFY:
+		omx_handle_notify(ep, &o->evt);
+		break;
+	default:
+		break;
+	}
+}
+
+void omx_ooo_replay(struct mx_endpoint *ep)
+{
+	while (!omx_list_empty(&ep->ooo_ready)) {
+		struct omx_partner *p = omx_container_of(ep->ooo_ready.next, struct omx_partner,
+							 ready_link);
+		uint16_t before = p->next_recv_seq;
+		struct omx_ooo *o;
+
+		omx_list_del(&p->ready_link);
+		p->ready = false;
+		o = omx_ooo_take_next(p);
+		while (o) {
+			struct omx_ooo *n = o->next;
+
+			ep->ooo_bytes -= o->len;
+			omx_ooo_dispatch(ep, o);
+			free(o);
+			o = n;
+		}
+		/* accepted: omx_recv_seq_accept queued @p again if more are next */
+		if (p->next_recv_seq != before || !p->ooo || p->ready)
+			continue;
+		/* still a hole before what is kept: say so again */
+		omx_send_gap(p);
+	}
 }
 
 void omx_recv_seq_accept(struct omx_partner *p)
 {
 	p->next_recv_seq = omx_seq_add(p->next_recv_seq, 1);
 	p->unacked_recv++;
+	if (p->ooo && !p->ready && omx_ooo_has_seq(p, p->next_recv_seq)) {
+		p->ready = true;
+		omx_list_add_tail(&p->ready_link, &p->ep->ooo_ready);
+	} else if (p->ooo && !p->ready) {
+		/* what is kept is further on: the next hole is missing too */
+		omx_send_gap(p);
+		return;
+	}
 	if (p->unacked_recv >= omx_config.ack_threshold || !omx_config.ack_delay_ms)
 		omx_send_ack_now(p);
-	else if (!p->ack_deadline_ms)
+	else if (!p->ack_deadline_ms) {
 		p->ack_deadline_ms = omx_now_ms() + omx_config.ack_delay_ms;
+		omx_partner_arm(p, p->ack_deadline_ms);
+	}
 }
 
 static mx_return_t omx_check_mask(struct mx_endpoint *ep, uint64_t info, uint64_t mask,
@@ -314,23 +489,23 @@ mx_return_t mx_irecv(mx_endpoint_t ep, mx_segment_t *segments_list, uint32_t seg
 	ret = omx_check_mask(ep, match_info, match_mask, "mx_irecv");
 	if (ret != MX_SUCCESS)
 		return ret;
-	pthread_mutex_lock(&ep->lock);
+	omx_ep_lock(ep);
 	r = omx_req_alloc(ep, OMX_REQ_RECV);
 	if (!r) {
-		pthread_mutex_unlock(&ep->lock);
+		omx_ep_unlock(ep);
 		return omx_error(ep, MX_NO_RESOURCES, "mx_irecv: out of memory");
 	}
 	ret = omx_copy_segments(ep, r, segments_list, segments_count, "mx_irecv");
 	if (ret != MX_SUCCESS) {
 		omx_req_free(r);
-		pthread_mutex_unlock(&ep->lock);
+		omx_ep_unlock(ep);
 		return ret;
 	}
 	r->match_info = match_info;
 	r->match_mask = match_mask;
 	r->status.context = context;
+	/* receives never time out: no clock read */
 	r->timeout_ms = ep->request_timeout_ms;
-	r->start_ms = omx_now_ms();
 	*request = (mx_request_t)r;
 	omx_list_for_each_safe(pos, tmp, &ep->unexp) {
 		struct omx_unexp *u = omx_container_of(pos, struct omx_unexp, link);
@@ -346,12 +521,12 @@ mx_return_t mx_irecv(mx_endpoint_t ep, mx_segment_t *segments_list, uint32_t seg
 				      u->large ? &u->rndv : NULL);
 		omx_recv_matched(u->partner, u->seq, u->sync);
 		omx_unexp_free(u);
-		pthread_mutex_unlock(&ep->lock);
+		omx_ep_unlock(ep);
 		return MX_SUCCESS;
 	}
 	omx_list_add_tail(&r->link, &ep->recvs);
 	omx_progress(ep);
-	pthread_mutex_unlock(&ep->lock);
+	omx_ep_unlock(ep);
 	return MX_SUCCESS;
 }
 
@@ -402,10 +577,10 @@ mx_return_t mx_iprobe(mx_endpoint_t ep, uint64_t match_info, uint64_t match_mask
 	ret = omx_check_mask(ep, match_info, match_mask, "mx_iprobe");
 	if (ret != MX_SUCCESS)
 		return ret;
-	pthread_mutex_lock(&ep->lock);
+	omx_ep_lock(ep);
 	omx_progress(ep);
 	*result = omx_probe_unexp(ep, match_info, match_mask, status);
-	pthread_mutex_unlock(&ep->lock);
+	omx_ep_unlock(ep);
 	return MX_SUCCESS;
 }
 
@@ -426,8 +601,8 @@ mx_return_t mx_probe(mx_endpoint_t ep, uint32_t timeout, uint64_t match_info,
 		return ret;
 	wakeups = __atomic_load_n(&ep->wakeups, __ATOMIC_ACQUIRE);
 	deadline = omx_deadline(timeout);
-	pthread_mutex_lock(&ep->lock);
+	omx_ep_lock(ep);
 	*result = omx_block_until(ep, deadline, wakeups, omx_probe_ready, &pr);
-	pthread_mutex_unlock(&ep->lock);
+	omx_ep_unlock(ep);
 	return MX_SUCCESS;
 }

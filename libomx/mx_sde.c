@@ -9,7 +9,6 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <string.h>
-#include <sys/ioctl.h>
 
 #include <sde_lib.h>
 
@@ -62,7 +61,7 @@ static long long omx_sde_ep_off_cpu(struct mx_endpoint *ep)
 	memset(st, 0, sizeof(*st));
 	st->board_index = ep->info.board_index;
 	st->endpoint_index = ep->info.endpoint_index;
-	if (ioctl(ep->dev.fd, OMX_CMD_GET_ENDPOINT_STEERING, st) < 0)
+	if (omx_drv_get_endpoint_steering(ep->dev.fd, st) < 0)
 		return 0;
 	for (w = 0; w < OMX_CPUMASK_WORDS; w++)
 		known |= st->cpus[w] != 0;

@@ -89,15 +89,16 @@ void omx_self_send(struct mx_endpoint *ep, struct omx_req *s)
 	if (!recv && ep->unexp_handler) {
 		mx_endpoint_addr_t addr;
 		mx_unexp_handler_action_t act;
+		struct mx_endpoint *prev;
 		const void *data;
 		void *tmp;
 
 		data = omx_self_flat(s, &tmp);
 		omx_partner_addr(s->partner, &addr);
-		ep->in_handler++;
+		prev = omx_handler_enter(ep);
 		act = ep->unexp_handler(ep->unexp_handler_ctx, addr, s->match_info, s->length,
 					(void *)data);
-		ep->in_handler--;
+		omx_handler_exit(ep, prev);
 		free(tmp);
 		if (act == MX_RECV_FINISHED) {
 			omx_req_complete(ep, s, MX_STATUS_SUCCESS);
@@ -131,6 +132,10 @@ void omx_self_send(struct mx_endpoint *ep, struct omx_req *s)
 	}
 	omx_list_add_tail(&u->link, &ep->unexp);
 	ep->unexp_count++;
-	if (ep->unexp_callback)
+	if (ep->unexp_callback) {
+		struct mx_endpoint *prev = omx_handler_enter(ep);
+
 		ep->unexp_callback(ep->unexp_callback_ctx, s->match_info, (int)s->length);
+		omx_handler_exit(ep, prev);
+	}
 }

@@ -28,6 +28,7 @@ enum omx_lib_status {
 	OMX_LIB_SYSTEM_ERROR,		/* anything else: see sys_errno */
 	OMX_LIB_NO_SUCH_PEER,		/* no peer at that index */
 	OMX_LIB_BOARD_DOWN,		/* board down or without link */
+	OMX_LIB_USER_LIMIT,		/* EDQUOT: the endpoints_per_user limit */
 };
 
 #define OMX_LIB_ERRMSG_LEN	256

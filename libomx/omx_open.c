@@ -11,9 +11,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "omx_drv.h"
 #include "omx_lib.h"
 
 /*
@@ -52,18 +52,12 @@ static enum omx_lib_status omx_lib_ok(struct omx_lib_dev *dev)
 	return OMX_LIB_SUCCESS;
 }
 
-/* ioctl() that records errno in the handle; returns 0 or -1 */
-static int omx_lib_ioctl(struct omx_lib_dev *dev, unsigned long cmd, void *arg)
+/* Records the errno of a failed driver command (omx_drv.h) in the handle. */
+static int omx_lib_check(struct omx_lib_dev *dev, int ret)
 {
-	if (dev->fd < 0) {
-		dev->sys_errno = EBADF;
-		return -1;
-	}
-	if (ioctl(dev->fd, cmd, arg) < 0) {
+	if (ret < 0)
 		dev->sys_errno = errno;
-		return -1;
-	}
-	return 0;
+	return ret;
 }
 
 /* Failures any command can meet, and the catch-all. */
@@ -95,7 +89,7 @@ static int omx_lib_endpoint_is_dead(struct omx_lib_dev *dev)
 	int saved = dev->sys_errno;
 	int dead;
 
-	dead = omx_lib_ioctl(dev, OMX_CMD_GET_ENDPOINT_INFO, &info) < 0 &&
+	dead = omx_lib_check(dev, omx_drv_get_endpoint_info(dev->fd, &info)) < 0 &&
 	       dev->sys_errno == ENODEV;
 	dev->sys_errno = saved;
 	return dead;
@@ -162,7 +156,7 @@ enum omx_lib_status omx_lib_open(struct omx_lib_dev *dev, const char *path)
 		}
 	}
 
-	if (omx_lib_ioctl(dev, OMX_CMD_GET_ABI_VERSION, &driver_abi) < 0) {
+	if (omx_lib_check(dev, omx_drv_get_abi_version(dev->fd, &driver_abi)) < 0) {
 		err = dev->sys_errno;
 		omx_lib_close(dev);
 		dev->sys_errno = err;
@@ -173,7 +167,7 @@ enum omx_lib_status omx_lib_open(struct omx_lib_dev *dev, const char *path)
 	dev->driver_abi = driver_abi;
 
 	/* declare even when we already know: the driver then logs it too */
-	if (omx_lib_ioctl(dev, OMX_CMD_DECLARE_ABI_VERSION, &lib_abi) < 0 ||
+	if (omx_lib_check(dev, omx_drv_declare_abi_version(dev->fd, lib_abi)) < 0 ||
 	    driver_abi != lib_abi) {
 		err = dev->sys_errno;
 		omx_lib_close(dev);
@@ -230,6 +224,8 @@ const char *omx_lib_strstatus(enum omx_lib_status status)
 		return "no such peer";
 	case OMX_LIB_BOARD_DOWN:
 		return "board down";
+	case OMX_LIB_USER_LIMIT:
+		return "too many endpoints for this user (endpoints_per_user)";
 	}
 	return "unknown status";
 }
@@ -237,7 +233,7 @@ const char *omx_lib_strstatus(enum omx_lib_status status)
 enum omx_lib_status omx_lib_get_board_count(struct omx_lib_dev *dev,
 					    __u32 *count)
 {
-	if (omx_lib_ioctl(dev, OMX_CMD_GET_BOARD_COUNT, count) < 0) {
+	if (omx_lib_check(dev, omx_drv_get_board_count(dev->fd, count)) < 0) {
 		if (dev->sys_errno == ENODEV && omx_lib_endpoint_is_dead(dev))
 			return omx_lib_dead_failure(dev);
 		return omx_lib_common_failure(dev, "getting the board count");
@@ -251,7 +247,7 @@ enum omx_lib_status omx_lib_get_board_info(struct omx_lib_dev *dev,
 {
 	memset(info, 0, sizeof(*info));
 	info->board_index = board;
-	if (omx_lib_ioctl(dev, OMX_CMD_GET_BOARD_INFO, info) < 0)
+	if (omx_lib_check(dev, omx_drv_get_board_info(dev->fd, info)) < 0)
 		return omx_lib_board_failure(dev, "getting board info", board);
 	return omx_lib_ok(dev);
 }
@@ -261,7 +257,7 @@ enum omx_lib_status omx_lib_get_counters(struct omx_lib_dev *dev, __u32 board,
 {
 	memset(counters, 0, sizeof(*counters));
 	counters->board_index = board;
-	if (omx_lib_ioctl(dev, OMX_CMD_GET_COUNTERS, counters) < 0)
+	if (omx_lib_check(dev, omx_drv_get_counters(dev->fd, counters)) < 0)
 		return omx_lib_board_failure(dev, "reading counters", board);
 	return omx_lib_ok(dev);
 }
@@ -269,7 +265,7 @@ enum omx_lib_status omx_lib_get_counters(struct omx_lib_dev *dev, __u32 board,
 enum omx_lib_status omx_lib_clear_counters(struct omx_lib_dev *dev,
 					   __u32 board)
 {
-	if (omx_lib_ioctl(dev, OMX_CMD_CLEAR_COUNTERS, &board) < 0)
+	if (omx_lib_check(dev, omx_drv_clear_counters(dev->fd, board)) < 0)
 		return omx_lib_board_failure(dev, "clearing counters", board);
 	return omx_lib_ok(dev);
 }
@@ -339,6 +335,24 @@ const char *omx_lib_cpulist(const __u64 words[OMX_CPUMASK_WORDS], char *buf, siz
 	return buf;
 }
 
+/* The endpoints_per_user module parameter as text, "the" if unreadable. */
+static const char *omx_lib_endpoints_per_user(void)
+{
+	static __thread char buf[16];
+	FILE *f = fopen("/sys/module/omx/parameters/endpoints_per_user", "re");
+	unsigned int n;
+	int ok;
+
+	if (!f)
+		return "the";
+	ok = fscanf(f, "%u", &n) == 1;
+	fclose(f);
+	if (!ok)
+		return "the";
+	snprintf(buf, sizeof(buf), "%u", n);
+	return buf;
+}
+
 enum omx_lib_status omx_lib_open_endpoint(struct omx_lib_dev *dev, __u32 board,
 					  __u32 endpoint)
 {
@@ -354,7 +368,7 @@ enum omx_lib_status omx_lib_open_endpoint_flags(struct omx_lib_dev *dev, __u32 b
 		.flags = flags,
 	};
 
-	if (omx_lib_ioctl(dev, OMX_CMD_OPEN_ENDPOINT, &req) == 0)
+	if (omx_lib_check(dev, omx_drv_open_endpoint(dev->fd, &req)) == 0)
 		return omx_lib_ok(dev);
 
 	switch (dev->sys_errno) {
@@ -366,6 +380,10 @@ enum omx_lib_status omx_lib_open_endpoint_flags(struct omx_lib_dev *dev, __u32 b
 		return omx_lib_fail(dev, OMX_LIB_BUSY,
 				    "omx: endpoint %u of board %u is already open; pick another index",
 				    endpoint, board);
+	case EDQUOT:
+		return omx_lib_fail(dev, OMX_LIB_USER_LIMIT,
+				    "omx: your user already holds %s endpoint(s), the limit of the omx module parameter endpoints_per_user; close some, or have root raise it (echo N > /sys/module/omx/parameters/endpoints_per_user)",
+				    omx_lib_endpoints_per_user());
 	case EISCONN:
 		return omx_lib_fail(dev, OMX_LIB_ALREADY_BOUND,
 				    "omx: this handle already has an endpoint open; open the device again for another one");
@@ -382,7 +400,7 @@ enum omx_lib_status omx_lib_get_endpoint_info(struct omx_lib_dev *dev,
 					      struct omx_endpoint_info *info)
 {
 	memset(info, 0, sizeof(*info));
-	if (omx_lib_ioctl(dev, OMX_CMD_GET_ENDPOINT_INFO, info) == 0)
+	if (omx_lib_check(dev, omx_drv_get_endpoint_info(dev->fd, info)) == 0)
 		return omx_lib_ok(dev);
 
 	switch (dev->sys_errno) {
@@ -400,7 +418,7 @@ enum omx_lib_status omx_lib_get_peer_table_info(struct omx_lib_dev *dev,
 						struct omx_peer_table_info *info)
 {
 	memset(info, 0, sizeof(*info));
-	if (omx_lib_ioctl(dev, OMX_CMD_GET_PEER_COUNT, info) < 0) {
+	if (omx_lib_check(dev, omx_drv_get_peer_count(dev->fd, info)) < 0) {
 		if (dev->sys_errno == ENODEV && omx_lib_endpoint_is_dead(dev))
 			return omx_lib_dead_failure(dev);
 		return omx_lib_common_failure(dev, "getting the peer count");
@@ -413,7 +431,7 @@ enum omx_lib_status omx_lib_get_peer_info(struct omx_lib_dev *dev, __u32 index,
 {
 	memset(info, 0, sizeof(*info));
 	info->peer_index = index;
-	if (omx_lib_ioctl(dev, OMX_CMD_GET_PEER_INFO, info) == 0)
+	if (omx_lib_check(dev, omx_drv_get_peer_info(dev->fd, info)) == 0)
 		return omx_lib_ok(dev);
 
 	switch (dev->sys_errno) {
@@ -456,7 +474,7 @@ enum omx_lib_status omx_lib_next_peer(struct omx_lib_dev *dev, __u32 *index,
 
 enum omx_lib_status omx_lib_discover_peers(struct omx_lib_dev *dev, __u32 board)
 {
-	if (omx_lib_ioctl(dev, OMX_CMD_DISCOVER_PEERS, &board) == 0)
+	if (omx_lib_check(dev, omx_drv_discover_peers(dev->fd, board)) == 0)
 		return omx_lib_ok(dev);
 
 	switch (dev->sys_errno) {
