@@ -771,7 +771,11 @@ static void print_text(const struct aff_snapshot *s, FILE *out)
 				fprintf(out, " pid=%d", ep->slot.owner_pid);
 			else
 				fprintf(out, " pid=-");
-			fprintf(out, " command=%.*s", (int)sizeof(ep->slot.comm), ep->slot.comm);
+			if (ep->slot.flags & OMX_ENDPOINT_SLOT_HIDDEN)
+				fprintf(out, " command=-");
+			else
+				fprintf(out, " command=%.*s", (int)sizeof(ep->slot.comm),
+					ep->slot.comm);
 			if (ep->proc_ok)
 				fprintf(out, " state=%c allowed=%s last_cpu=%d", ep->state,
 					bitmap_list(ep->allowed, c2, sizeof(c2)), ep->last_cpu);

@@ -10,7 +10,8 @@
  *   board 0 endpoint 3: steering=nic queue=3/4 irq=27 cpus=3
  *   board 0 endpoint 3: rx cpu=3 frames=1234 bytes=567890
  * The session shows as "session=-" without CAP_NET_ADMIN, and a process
- * in another PID namespace as "pid=-".  The steering and rx lines of an
+ * in another PID namespace as "pid=-".  Another user's endpoint shows as
+ * "pid=- command=- session=-": only its owner and root see who holds it.  The steering and rx lines of an
  * endpoint are its owner's and root's: others get "steering=- (...)".
  * "rx" lines list the CPUs that processed frames of the endpoint, since
  * it was opened (docs/multiqueue.md).  In xdp mode, queue is the CPU slot
@@ -151,7 +152,10 @@ static int show_board(struct omx_lib_dev *dev, const struct omx_board_info *info
 			printf("pid=%d", slot.owner_pid);
 		else
 			printf("pid=-");
-		printf(" command=%.*s", (int)sizeof(slot.comm), slot.comm);
+		if (slot.flags & OMX_ENDPOINT_SLOT_HIDDEN)
+			printf(" command=-");
+		else
+			printf(" command=%.*s", (int)sizeof(slot.comm), slot.comm);
 		if (slot.session_id)
 			printf(" session=0x%08x\n", slot.session_id);
 		else

@@ -34,6 +34,7 @@
 
 #include "myriexpress.h"
 #include "mx_extensions.h"
+#include "omx_stats.h"
 
 #define PERF_KEY		0x6f6d7870U
 #define PERF_MAGIC		0x706572fU
@@ -529,6 +530,9 @@ static void usage(FILE *out)
 		"                           message (hardware: user and kernel domains);\n"
 		"                           none or 'default': L2 misses (PAPI_L2_TCM, else\n"
 		"                           PAPI_L2_DCM); a server prints one line per round\n"
+		"  -v, --verbose            at the end, print the endpoint's transport\n"
+		"                           counters (resends, frames kept ahead of a gap,\n"
+		"                           duplicates, window stalls) on stderr\n"
 		"  -h, --help               show this help\n"
 		"Latency is half a round trip (pingpong) or the time per message (stream);\n"
 		"MB/s = 10^6 bytes/s, MiB/s = 2^20 bytes/s.\n",
@@ -1163,6 +1167,21 @@ static bool serve_client(struct perf *p)
 	}
 }
 
+/* -v: what the transport did (docs/mx-api.md, "Loss recovery") */
+static void print_stats(mx_endpoint_t ep)
+{
+	struct omx_endpoint_stats s;
+
+	if (omx_get_endpoint_stats(ep, &s, sizeof(s)) != MX_SUCCESS)
+		return;
+	fprintf(stderr,
+		"omx_perf: transport: resent_timeout=%llu resent_fast=%llu gap_reports=%llu ooo_kept=%llu ooo_dropped=%llu duplicates=%llu window_stalls=%llu zombies_failed=%llu\n",
+		(unsigned long long)s.resent_timeout, (unsigned long long)s.resent_fast,
+		(unsigned long long)s.gap_reports, (unsigned long long)s.ooo_kept,
+		(unsigned long long)s.ooo_dropped, (unsigned long long)s.duplicates,
+		(unsigned long long)s.window_stalls, (unsigned long long)s.zombies_failed);
+}
+
 static int run_server(struct perf *p, bool once)
 {
 	printf("omx_perf: server on %s (board %u) endpoint %u, key 0x%x: waiting for clients\n",
@@ -1201,6 +1220,7 @@ int main(int argc, char **argv)
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "key", required_argument, NULL, 'k' },
 		{ "papi", optional_argument, NULL, 'P' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -1212,10 +1232,10 @@ int main(int argc, char **argv)
 		.reid = PERF_DEFAULT_EID, .key = PERF_KEY, .timeout_ms = 10000,
 		.mode = MODE_POLL, .eid = MX_ANY_ENDPOINT,
 	};
-	bool once = false, eid_given = false;
+	bool once = false, eid_given = false, verbose = false;
 	int opt, rc;
 
-	while ((opt = getopt_long(argc, argv, "b:e:1d:r:t:s:S:m:n:w:M:f:T:k:h", longs, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "b:e:1d:r:t:s:S:m:n:w:M:f:T:k:vh", longs, NULL)) != -1) {
 		switch (opt) {
 		case 'b':
 			if (!parse_u32(optarg, &p.board))
@@ -1299,6 +1319,9 @@ int main(int argc, char **argv)
 			if (!papi_parse_list(&p.papi, optarg ? optarg : PERF_PAPI_DEFAULT))
 				return 2;
 			break;
+		case 'v':
+			verbose = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -1330,6 +1353,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	rc = o.dest ? run_client(&p, &o) : run_server(&p, once);
+	if (verbose)
+		print_stats(p.ep);
 	mx_close_endpoint(p.ep);
 	mx_finalize();
 	free(p.sbuf);
