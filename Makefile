@@ -7,12 +7,12 @@ $(error config.mk missing: run ./configure first (scripts/install-deps installs 
 endif
 include config.mk
 
-USER_DIRS := libomx tools tests/driver tests/unit bench firmware-patch/vnic firmware-patch/xdp
+USER_DIRS := libomx tools tests/driver tests/unit tests/fuzz bench firmware-patch/vnic firmware-patch/xdp
 # directories being written: built once they have a Makefile
 USER_DIRS += $(patsubst %/Makefile,%,$(wildcard examples/Makefile tests/mx/Makefile))
 CHECKPATCH_DIR := $(CURDIR)/.cache/checkpatch
 
-.PHONY: all driver user $(USER_DIRS) check check-unit check-vm lint clean distclean \
+.PHONY: all driver user $(USER_DIRS) check check-unit check-vm check-debug lint clean distclean \
 	install uninstall
 
 all: driver user
@@ -48,6 +48,11 @@ check-unit: user
 check-vm: all
 	tests/check --vm
 
+# not part of check: the debug kernel's build and run take long
+# (docs/testing.md, "The debug kernel")
+check-debug: user
+	tests/check-debug
+
 clean:
 	$(MAKE) -C driver/linux KDIR=$(KDIR) clean
 	for d in $(USER_DIRS); do $(MAKE) -C $$d clean || exit 1; done
@@ -75,7 +80,7 @@ DEPMOD ?= depmod
 LDCONFIG ?= ldconfig
 
 INST_LIBS := libomx/libomx.so.0 libomx/libmyriexpress.so libomx/libomx.a libomx/omx.pc
-INST_HDRS := $(addprefix libomx/include/,myriexpress.h mx_extensions.h mx_raw.h)
+INST_HDRS := $(addprefix libomx/include/,myriexpress.h mx_extensions.h mx_raw.h omx_stats.h)
 INST_TOOLS := $(patsubst %.c,%,$(wildcard tools/*.c))
 # the XDP steering program and its tool need libbpf and clang (HAVE_BPF)
 INST_BPF := $(if $(filter 1,$(HAVE_BPF)),firmware-patch/xdp/omx_xdp_steer.bpf.o)
@@ -95,6 +100,9 @@ install:
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBDIR) \
 		$(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(UNITDIR) \
 		$(DESTDIR)$(UDEVRULESDIR) $(DESTDIR)$(SYSCONFDIR)/omx $(DESTDIR)$(MODDIR)
+	@# one library: libmyriexpress.so is a filter that ld.so resolves in the
+	@# libomx.so.0 beside it; both are files with their own soname, which
+	@# ldconfig caches (docs/mx-api.md, "Building and linking")
 	install -m 0755 libomx/libomx.so.0 libomx/libmyriexpress.so $(DESTDIR)$(LIBDIR)/
 	ln -sf libomx.so.0 $(DESTDIR)$(LIBDIR)/libomx.so
 	install -m 0644 libomx/libomx.a $(DESTDIR)$(LIBDIR)/
