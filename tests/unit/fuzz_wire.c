@@ -2,9 +2,10 @@
 /*
  * Fuzzer for the wire codec (common/omx_wire_codec.c).
  *
- * Built with -fsanitize=fuzzer and -DOMX_FUZZ_LIBFUZZER it is a libFuzzer
- * target ("make fuzz"). Built without, it is a standalone program run by
- * "make check":
+ * A deterministic, seeded fuzzer run by "make check"; the coverage-guided
+ * one is tests/fuzz/fuzz_codec ("make fuzz"). Built with -fsanitize=fuzzer
+ * and -DOMX_FUZZ_LIBFUZZER this file is a libFuzzer target as well.
+ * Usage:
  *   fuzz_wire [-n FRAMES] [-s SEED]   generated frames (default 200000, seed 1)
  *   fuzz_wire FILE...                 each file is one frame (replay a crash)
  *   fuzz_wire --seeds DIR             write one valid frame per type into DIR
@@ -182,6 +183,8 @@ static size_t valid_frame(unsigned int type, uint8_t *buf)
 		break;
 	case OMX_PKT_TYPE_RNDV:
 		rnd_bytes(&p.rndv, sizeof(p.rndv));
+		/* 8 bytes of rendezvous data: the frame holds no more */
+		p.rndv.data_len = 0;
 		break;
 	case OMX_PKT_TYPE_PULL:
 		rnd_bytes(&p.pull, sizeof(p.pull));

@@ -12,7 +12,8 @@ A=$top/tools/omx_affinity
 CLOVERTOWN="pack:2 l2:2(size=4MiB) core:2 pu:1"
 tmp=$(mktemp -d)
 pids=
-trap 'kill $pids 2> /dev/null; rm -rf "$tmp"' EXIT
+# SIGKILL: a SIGSTOPped sleeper ignores SIGTERM and would outlive the test
+trap '{ kill -KILL $pids; wait $pids; } 2> /dev/null; rm -rf "$tmp"' EXIT
 pass=0 fail=0
 
 ok() { pass=$((pass + 1)); }

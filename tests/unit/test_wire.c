@@ -31,7 +31,7 @@ struct sample {
 	size_t payload_len;		/* payload bytes following the header */
 };
 
-#define NSAMPLES 16
+#define NSAMPLES 20
 static struct sample samples[NSAMPLES];
 static unsigned int nsamples;
 
@@ -208,6 +208,25 @@ static void build_samples(void)
 		p->rndv.pulled_rdma_id = 7;
 		p->rndv.pulled_rdma_seqnum = 8;
 		p->rndv.pulled_rdma_offset = 0x0102;
+		p->rndv.data_len = OMX_RNDV_DATA_LEN;
+	}
+	{
+		/* omx's RNDV: 12 bytes of rendezvous data, the token's high part as payload */
+		static const uint8_t b[] = {
+			0x28, 0x03, 0x04, 0x21, 0x00, 0x0c, 0xbe, 0xef,
+			0x40, 0x05, 0x80, 0x06, 0x01, 0x23, 0x45, 0x67,
+			0x89, 0xab, 0xcd, 0xef, 0xc0, 0xc1, 0xc2, 0xc3,
+			0x00, 0x0f, 0x42, 0x40, 0x07, 0x08, 0xa1, 0xb2,
+		};
+
+		p = new_sample("rndv-token", OMX_PKT_TYPE_RNDV, OMX_RNDV_TOKEN_HI_LEN, b, sizeof(b));
+		set_msg(&p->rndv.msg);
+		p->rndv.msg.checksum = 0xbeef;
+		p->rndv.msg_length = 1000000;
+		p->rndv.pulled_rdma_id = 7;
+		p->rndv.pulled_rdma_seqnum = 8;
+		p->rndv.pulled_rdma_offset = 0xa1b2;
+		p->rndv.data_len = OMX_RNDV_TOKEN_DATA_LEN;
 	}
 	{
 		static const uint8_t b[] = {
@@ -233,6 +252,33 @@ static void build_samples(void)
 		p->pull.first_frame_offset = 16;
 		p->pull.block_length = OMX_PULL_BLOCK_LEN_9000 - 16;
 		p->pull.frame_index = 64;
+	}
+	{
+		/* omx's PULL: token_hi 0xa1b2c3d4 around the region id 7 */
+		static const uint8_t b[] = {
+			0x29, 0x0c, 0x0d, 0x0e, 0xc0, 0xc1, 0xc2, 0xc3,
+			0x00, 0x0f, 0x42, 0x40, 0xa1, 0xb2, 0xc3, 0x07,
+			0x08, 0xd4, 0x00, 0x00, 0x00, 0x00, 0x12, 0x34,
+			0x00, 0xc0, 0xff, 0xee, 0x6f, 0x6d, 0x78, 0x2b,
+			0x00, 0x00, 0x12, 0x34, 0x00, 0x00, 0x10, 0x00,
+			0x00, 0x00, 0x00, 0x00,
+		};
+
+		p = new_sample("pull-token", OMX_PKT_TYPE_PULL, 0, b, sizeof(b));
+		p->pull.dst_endpoint = 12;
+		p->pull.src_endpoint = 13;
+		p->pull.src_generation = 14;
+		p->pull.session = 0xc0c1c2c3;
+		p->pull.total_length = 1000000;
+		p->pull.pulled_rdma_id = 7;
+		p->pull.token_hi = 0xa1b2c3d4;
+		p->pull.pulled_rdma_seqnum = 8;
+		p->pull.pulled_rdma_offset = 0x1234;
+		p->pull.src_pull_handle = 0x00c0ffee;
+		p->pull.src_magic = omx_pull_magic(0x2b);
+		p->pull.first_frame_offset = 0x1234;
+		p->pull.block_length = 0x1000;
+		p->pull.frame_index = 0;
 	}
 	{
 		static const uint8_t b[] = {
