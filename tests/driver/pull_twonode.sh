@@ -3,7 +3,12 @@
 # A large message between two hosts: node0 exposes 20 MiB (three odd
 # segments) and sleeps in WAIT_EVENT; node1 pulls it all over the wire,
 # checks it byte for byte and NOTIFYs; node0's kernel sent every
-# PULL_REPLY from the pinned pages (omx_pull_test rsend / rrecv).
+# PULL_REPLY from the pinned pages (omx_pull_test rsend / rrecv); the
+# sender exposes the region by a RNDV to the puller (its token).
+# Then an omx_perf stream of 20 + 2 messages of 4 MiB node0 -> node1
+# (node1 pulls): the link drops what its socket buffer cannot hold, so
+# the pull window and the fast re-requests must carry every message,
+# with fewer timer re-requests than blocks and few frames sent twice.
 . tests/vm/lib.sh
 PATH=$OMX_TOP/tests/driver:$PATH
 me=$OMX_NODE
@@ -18,7 +23,8 @@ counter() {
 
 if [ "$me" = 0 ]; then
 	log=$OMX_RUN_DIR/rsend.out
-	omx_pull_test rsend $size > "$log" 2>&1 &
+	# the RNDV names the puller's session: it comes on stdin
+	omx_pull_test rsend "$(omx_lookup mac1)" $size > "$log" 2>&1 < <(omx_lookup rsession) &
 	pid=$!
 	omx_wait_for 30 grep -q '^ready' "$log"
 	omx_publish ready "$(sed -n 's/^ready //p' "$log")"
@@ -32,13 +38,59 @@ if [ "$me" = 0 ]; then
 	t_check "nothing local" test "$(counter local_frames)" = 0
 else
 	node0=$(omx_lookup mac0)
-	set -- $(omx_lookup ready)
-	out=$(omx_pull_test rrecv "$node0" "$1" "$2" $size 2>&1)
+	log=/tmp/rrecv.out
+	omx_pull_test rrecv "$node0" "$(omx_lookup ready)" $size > "$log" 2>&1 &
+	pid=$!
+	omx_wait_for 30 grep -q '^ready' "$log"
+	omx_publish rsession "$(sed -n 's/^ready //p' "$log")"
+	wait $pid
 	st=$?
+	out=$(cat "$log")
 	printf '%s\n' "$out"
 	t_check "rrecv passes" test "$st" = 0
 	t_nomatch "no puller check failed" '^FAIL' "$out"
 	t_check "every reply received" test "$(counter rx_pull_reply)" -ge $((size / 8968))
+fi
+omx_barrier pulled
+
+# 4 MiB stream: replies needed = 22 messages * ceil(4 MiB / 8968)
+need=$((22 * 468))
+if [ "$me" = 1 ]; then
+	omx_perf -b 0 -1 > /tmp/perf.out 2>&1 < <(sleep 600) &
+	pid=$!
+	t_check "omx_perf server ready" omx_wait_for 30 grep -q "waiting for clients" /tmp/perf.out
+	fast0=$(counter pull_fast_resent) slow0=$(counter pull_timeout_resent)
+	probe0=$(counter pull_probe_resent)
+	failed0=$(counter pull_failed)
+	omx_publish perf ready
+	timeout 200 tail --pid="$pid" -f /dev/null || kill -9 "$pid"
+	wait "$pid"
+	t_check "omx_perf server exits 0" test $? = 0
+	fast=$(($(counter pull_fast_resent) - fast0))
+	slow=$(($(counter pull_timeout_resent) - slow0))
+	probe=$(($(counter pull_probe_resent) - probe0))
+	echo "  4 MiB stream: pull_fast_resent $fast, pull_probe_resent $probe," \
+		"pull_timeout_resent $slow," \
+		"pull_window_stalls $(counter pull_window_stalls)"
+	t_check "4 MiB stream: no pull failed" test "$(counter pull_failed)" = "$failed0"
+	# Fewer timer re-requests than blocks (need / 32): the old fixed timer
+	# re-asked about one PULL per 12 replies on this link (2317 for 27412).
+	t_check "4 MiB stream: timer re-requests ($slow) < one per block" \
+		test "$slow" -le $((need / 32))
+	omx_publish stream_done yes
+else
+	omx_lookup perf > /dev/null
+	tx0=$(counter tx_pull_reply)
+	out=$(timeout 180 omx_perf -d node1:0 -t stream -s 4194304 -S 4194304 -n 20 -w 2 2>&1)
+	st=$?
+	printf '%s\n' "$out" | sed 's/^/  [omx_perf] /'
+	t_check "4 MiB stream of 20 completes" test "$st" = 0
+	t_match "omx_perf reached 4194304 bytes" '^stream +poll +4194304 ' "$out"
+	omx_lookup stream_done > /dev/null
+	sent=$(($(counter tx_pull_reply) - tx0))
+	echo "  4 MiB stream: $sent replies sent, $need needed"
+	t_check "4 MiB stream: replies sent <= 1.25 x needed ($sent)" \
+		test "$sent" -le $((need * 5 / 4))
 fi
 omx_barrier done
 out=$(omx_pull_test idle 2>&1)

@@ -6,7 +6,7 @@
 # with symbol_get() and every net device answers -ENODEV), and unloads
 # cleanly.  omx.ko is not needed (--no-load).  If the module is missing
 # or older than its sources, it is built here first (tests/check runs the
-# host build test only after the guest tests).
+# host build test, firmware/myri10ge_build, first).
 set -u
 dir=firmware-patch/myri10ge
 out=${MYRI10GE_BUILD:-$dir/build}
