@@ -71,5 +71,12 @@ void conf_threads(struct conf *c);
 void conf_outstanding(struct conf *c, mx_endpoint_t s, mx_endpoint_addr_t dst,
 		      mx_endpoint_t r, uint32_t count, const char *path);
 void conf_strings(void);
+/* conf_compat.c: close flushing acks, mx_connect, MX_* environment (@env_checks) */
+void conf_compat(struct conf *c, int env_checks);
+int conf_child_paths(uint32_t board_a, uint32_t board_b);
+/* Board counter @idx (enum omx_counter_index), or ~0 when unreadable. */
+uint64_t conf_board_counter(uint32_t board, unsigned int idx);
+/* conf_openmx.c: mx_issend as Open-MX sends it (RNDV whatever its length) */
+void conf_openmx(struct conf *c);
 
 #endif /* CONF_H */

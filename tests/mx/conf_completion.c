@@ -263,8 +263,54 @@ static void check_issend(struct conf *c)
 		 p[1].done ? mx_strstatus(p[1].st.code) : "pending");
 }
 
+/*
+ * Sends up to 128 bytes complete at once (zombies: the library keeps a
+ * copy until the ack); longer ones complete when acknowledged.
+ */
+static void check_zombie(struct conf *c)
+{
+	uint8_t sb[200], rb[200];
+	struct pend r, s;
+	uint32_t result = 0;
+	mx_status_t st;
+	mx_return_t ret;
+
+	send_to_b(c, &s, sb, 128, 0x2b1e, 0);
+	ret = mx_test(c->a, &s.req, &st, &result);
+	mt_check(ret == MX_SUCCESS && result && st.code == MX_STATUS_SUCCESS &&
+		 st.xfer_length == 128,
+		 "a 128-byte send completes before the peer acknowledged it",
+		 "%s, result %u", mx_strerror(ret), result);
+	if (!result)
+		conf_complete(c, &s, 1, MT_WAIT_MS);
+	/* the buffer is ours again: what was sent must not change */
+	memset(sb, 0, sizeof(sb));
+	post(c->b, &r, rb, sizeof(rb), 0x2b1e, NULL);
+	conf_complete(c, &r, 1, MT_WAIT_MS);
+	mt_check(r.done && r.st.code == MX_STATUS_SUCCESS && r.st.xfer_length == 128 &&
+		 mt_verify(rb, 128, 0x2b1e) < 0,
+		 "  the receiver gets the bytes as they were at the send", "%s, %u bytes",
+		 r.done ? mx_strstatus(r.st.code) : "not received", r.st.xfer_length);
+
+	send_to_b(c, &s, sb, 129, 0x2b1f, 0);
+	result = 1;
+	ret = mx_test(c->a, &s.req, &st, &result);
+	mt_check(ret == MX_SUCCESS && !result,
+		 "a 129-byte send waits for its acknowledgement", "%s, result %u",
+		 mx_strerror(ret), result);
+	if (result)
+		s.done = 1;
+	post(c->b, &r, rb, sizeof(rb), 0x2b1f, NULL);
+	mt_check(conf_complete(c, &r, 1, MT_WAIT_MS) == 1 && r.st.code == MX_STATUS_SUCCESS &&
+		 (s.done || conf_complete(c, &s, 1, MT_WAIT_MS) == 1),
+		 "  and completes once acknowledged", "recv %s, send %s",
+		 r.done ? mx_strstatus(r.st.code) : "pending",
+		 s.done ? mx_strstatus(s.st.code) : "pending");
+}
+
 void conf_completion(struct conf *c)
 {
+	check_zombie(c);
 	check_test_wait(c);
 	check_any_peek(c);
 	check_buffered_forget(c);

@@ -320,8 +320,8 @@ int conf_sink(uint32_t board)
 }
 
 /* Start a sink on @board and connect @ep to it; returns its pid or -1. */
-static pid_t start_sink(mx_endpoint_t ep, uint32_t board,
-			mx_endpoint_addr_t *addr)
+pid_t conf_start_sink(mx_endpoint_t ep, uint32_t board,
+		     mx_endpoint_addr_t *addr)
 {
 	char bstr[16], line[128];
 	char *argv[] = { "mx_conformance", "sink", "--board", bstr, NULL };
@@ -363,7 +363,8 @@ static mx_status_code_t send_with_timeout(mx_endpoint_t ep,
 					  int per_request, uint32_t ms,
 					  uint64_t *elapsed)
 {
-	uint8_t buf[100];
+	/* over 128 bytes: a smaller send completes at once (a zombie) */
+	uint8_t buf[200];
 	mx_segment_t seg = { buf, sizeof(buf) };
 	mx_request_t req;
 	mx_status_t st;
@@ -398,7 +399,7 @@ int conf_timeouts(uint32_t board, uint32_t peer_board, const char *cut,
 		return 1;
 
 	/* A peer that stops answering: per-request timeout. */
-	pid = start_sink(ep, peer_board, &addr);
+	pid = conf_start_sink(ep, peer_board, &addr);
 	if (mt_check(pid > 0, "start a peer process and connect to it",
 		     "see above")) {
 		kill(pid, SIGSTOP);
@@ -413,7 +414,7 @@ int conf_timeouts(uint32_t board, uint32_t peer_board, const char *cut,
 	}
 
 	/* A killed peer: the driver may say its endpoint is closed. */
-	pid = start_sink(ep, peer_board, &addr);
+	pid = conf_start_sink(ep, peer_board, &addr);
 	if (pid > 0) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
@@ -433,7 +434,7 @@ int conf_timeouts(uint32_t board, uint32_t peer_board, const char *cut,
 
 	/* A peer that vanished: killed behind a cut link, nobody answers. */
 	if (cut) {
-		pid = start_sink(ep, peer_board, &addr);
+		pid = conf_start_sink(ep, peer_board, &addr);
 		if (pid > 0) {
 			if (system(cut) != 0)
 				mt_diag("'%s' failed", cut);

@@ -138,8 +138,71 @@ static void check_progression(struct conf *c)
 	mx_register_unexp_handler(c->b, NULL, NULL);
 }
 
+/*
+ * The handler contract (docs/mx-api.md, "Threads"): it runs with the
+ * endpoint lock held, non-blocking calls on its endpoint work, a
+ * blocking one gives up at once (nothing can progress the endpoint
+ * until the handler returns).
+ */
+static struct {
+	mx_request_t pending;		/* a receive nothing will match */
+	mx_return_t wait_ret, test_ret;
+	uint32_t wait_result, test_result;
+	uint64_t elapsed;
+	int calls;
+} hb;
+
+static mx_unexp_handler_action_t blocking_handler(void *ctx, mx_endpoint_addr_t src,
+						  uint64_t mi, uint32_t len, void *data)
+{
+	mx_endpoint_t ep = ctx;
+	mx_status_t st;
+	uint64_t t0 = mt_now_ms();
+
+	(void)src;
+	(void)mi;
+	(void)len;
+	(void)data;
+	hb.test_ret = mx_test(ep, &hb.pending, &st, &hb.test_result);
+	hb.wait_ret = mx_wait(ep, &hb.pending, 3000, &st, &hb.wait_result);
+	hb.elapsed = mt_now_ms() - t0;
+	__atomic_add_fetch(&hb.calls, 1, __ATOMIC_RELEASE);
+	return MX_RECV_FINISHED;
+}
+
+static void check_handler_calls(struct conf *c)
+{
+	uint8_t sb[16], rb[16];
+	mx_segment_t sseg = { sb, sizeof(sb) }, rseg = { rb, sizeof(rb) };
+	struct pend s = { .ep = c->a };
+	uint32_t result;
+	uint64_t end;
+
+	memset(&hb, 0, sizeof(hb));
+	hb.wait_result = hb.test_result = 7;
+	mx_irecv(c->b, &rseg, 1, 0xdead0, MX_MATCH_MASK_NONE, NULL, &hb.pending);
+	mx_register_unexp_handler(c->b, blocking_handler, c->b);
+	mx_isend(c->a, &sseg, 1, c->a2b, 0x9e2, NULL, &s.req);
+	end = mt_now_ms() + MT_WAIT_MS;
+	while (!__atomic_load_n(&hb.calls, __ATOMIC_ACQUIRE) && mt_now_ms() < end)
+		conf_progress(c);
+	mt_check(hb.calls == 1 && hb.test_ret == MX_SUCCESS && hb.test_result == 0,
+		 "unexpected handler: mx_test on its own endpoint works",
+		 "handler ran %d times, mx_test %s result %u", hb.calls,
+		 mx_strerror(hb.test_ret), hb.test_result);
+	mt_check(hb.calls == 1 && hb.wait_ret == MX_SUCCESS && hb.wait_result == 0 &&
+		 hb.elapsed < 1000,
+		 "  a blocking mx_wait in it gives up at once",
+		 "mx_wait %s, result %u after %llu ms (timeout 3000)",
+		 mx_strerror(hb.wait_ret), hb.wait_result, (unsigned long long)hb.elapsed);
+	conf_complete(c, &s, 1, MT_WAIT_MS);
+	mx_register_unexp_handler(c->b, NULL, NULL);
+	mx_cancel(c->b, &hb.pending, &result);
+}
+
 void conf_threads(struct conf *c)
 {
 	check_wakeup(c);
 	check_progression(c);
+	check_handler_calls(c);
 }

@@ -25,6 +25,6 @@ for v in veth0 veth1; do
 	t_match "netem on $v dropped frames" 'dropped [1-9]' "$stats"
 	tc qdisc del dev "$v" root
 done
-omx_counters -b 0 | grep -E 'pull_resent|pull_failed|rx_drop_stale_pull_reply' | sed 's/^/  board 0: /'
+omx_counters -b 0 | grep -E 'pull_fast_resent|pull_probe_resent|pull_timeout_resent|pull_window_stalls|pull_failed|rx_drop_stale_pull_reply' | sed 's/^/  board 0: /'
 mx_run "pinned pages" 30 "$L" unpinned
 t_done

@@ -33,6 +33,14 @@ for b in 0 1; do
 	t_nomatch "board $b: no failed check" '^not ok' "$out"
 	t_match "board $b: received all $COUNT" '^ok - loss: every message of the peer received' "$out"
 	t_match "board $b: exactly once, in order, intact" '^ok - loss: each exactly once, in order, intact' "$out"
+	# how the losses were repaired (docs/mx-api.md, "Loss recovery")
+	stats=$(printf '%s\n' "$out" | sed -n 's/^stats: //p')
+	stat() { printf '%s\n' "$stats" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+	kept=$(stat ooo_kept) fast=$(stat resent_fast) slow=$(stat resent_timeout)
+	t_check "board $b: frames after a gap were kept (ooo_kept=$kept)" test "${kept:-0}" -gt 0
+	t_check "board $b: gaps repaired by gap reports (resent_fast=$fast)" test "${fast:-0}" -gt 0
+	t_check "board $b: fewer timer resends than fast ones ($slow < $fast)" \
+		test "${slow:-1}" -lt "${fast:-0}"
 done
 for v in veth0 veth1; do
 	stats=$(tc -s qdisc show dev "$v")

@@ -3,8 +3,11 @@
  * mx_conformance: the MX API conformance suite for messages up to 32 KiB.
  *
  *   mx_conformance all [--boards A,B] [--nic-count N] [--outstanding N]
+ *                      [--env-checks 0|1]
  *       everything one process can check, with endpoints a and c on board
- *       A and b on board B (defaults 0,1; pair topology)
+ *       A and b on board B (defaults 0,1; pair topology); --env-checks 0
+ *       leaves out the MX_* environment children (their results do not
+ *       depend on the run's environment: one run is enough)
  *   mx_conformance server --board B
  *       print "ready NICID EID", then serve one client
  *   mx_conformance client --board B (--peer HOST:BOARD | --peer-nic NIC)
@@ -14,6 +17,7 @@
  *       request timeouts against a stopped, a killed and a vanished peer
  *   mx_conformance sink --board B      (a peer for timeouts)
  *   mx_conformance child-fatal|child-env|child-noinit   (error handlers)
+ *   mx_conformance child-paths A,B     (what MX_* variables change)
  *
  * Prints "ok - NAME" or "not ok - NAME: DETAIL" per check; exits 0 only
  * when every check passed.
@@ -27,7 +31,8 @@
 
 static void usage(void)
 {
-	fputs("usage: mx_conformance all [--boards A,B] [--nic-count N] [--outstanding N]\n"
+	fputs("usage: mx_conformance all [--boards A,B] [--nic-count N] [--outstanding N] [--env-checks 0|1]\n"
+	      "                          [--only openmx|threads]\n"
 	      "       mx_conformance server --board B\n"
 	      "       mx_conformance client --board B (--peer HOST:BOARD | --peer-nic NIC) --peer-eid EID [--count N]\n"
 	      "       mx_conformance timeouts --board A --peer-board B [--cut CMD --uncut CMD]\n"
@@ -83,14 +88,27 @@ static int run_all(int argc, char **argv)
 		mt_fail("setup", "endpoints or connections missing: the rest cannot run");
 		return mt_exit_status();
 	}
+	/* one group alone, to check a change quickly */
+	if (opt(argc, argv, "--only")) {
+		if (!strcmp(opt(argc, argv, "--only"), "openmx"))
+			conf_openmx(&c);
+		else if (!strcmp(opt(argc, argv, "--only"), "threads"))
+			conf_threads(&c);
+		else
+			usage();
+		goto out;
+	}
 	conf_info(&c);
 	conf_sizes(&c);
 	conf_matching(&c);
 	conf_unexp_handler(&c);
 	conf_completion(&c);
+	conf_openmx(&c);
 	conf_threads(&c);
+	conf_compat(&c, (int)opt_num(argc, argv, "--env-checks", 1));
 	conf_outstanding(&c, c.a, c.a2b, c.b, outstanding, "wire a->b");
 	conf_outstanding(&c, c.a, c.a2c, c.c, outstanding, "local a->c");
+out:
 
 	mt_check_ret("close endpoint c", mx_close_endpoint(c.c), MX_SUCCESS);
 	mt_check_ret("close endpoint b", mx_close_endpoint(c.b), MX_SUCCESS);
@@ -107,6 +125,13 @@ int main(int argc, char **argv)
 	mx_return_t ret;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!strcmp(cmd, "child-paths")) {
+		uint32_t a, b;
+
+		if (argc < 3 || sscanf(argv[2], "%u,%u", &a, &b) != 2)
+			usage();
+		return conf_child_paths(a, b);
+	}
 	if (!strncmp(cmd, "child-", 6))
 		return conf_child(cmd);
 	if (!strcmp(cmd, "all") || !strcmp(cmd, "server") ||

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "mx_test_util.h"
+#include "omx_stats.h"
 
 #define LOSS_KEY	0x1055U
 #define TAG(board)	((uint64_t)(0x10550000U | (board)) << 32)
@@ -185,6 +186,7 @@ static uint32_t opt_u32(int argc, char **argv, const char *name, uint32_t d)
 
 int main(int argc, char **argv)
 {
+	struct omx_endpoint_stats stats;
 	uint32_t me = opt_u32(argc, argv, "--board", ~0U);
 	uint32_t peer = opt_u32(argc, argv, "--peer-board", ~0U);
 	uint32_t eid = opt_u32(argc, argv, "--eid", 3);
@@ -328,6 +330,17 @@ int main(int argc, char **argv)
 		 bye_sdone ? "failed" : "pending", bye_rdone ? "yes" : "no");
 	mt_check(!dups, "loss: no duplicate after the end",
 		 "%u late messages", dups);
+	/* loss.sh checks how the losses were repaired */
+	if (mt_check_ret("omx_get_endpoint_stats",
+			 omx_get_endpoint_stats(ep, &stats, sizeof(stats)), MX_SUCCESS))
+		printf("stats: resent_timeout=%llu resent_fast=%llu gap_reports=%llu ooo_kept=%llu ooo_dropped=%llu duplicates=%llu window_stalls=%llu\n",
+		       (unsigned long long)stats.resent_timeout,
+		       (unsigned long long)stats.resent_fast,
+		       (unsigned long long)stats.gap_reports,
+		       (unsigned long long)stats.ooo_kept,
+		       (unsigned long long)stats.ooo_dropped,
+		       (unsigned long long)stats.duplicates,
+		       (unsigned long long)stats.window_stalls);
 	mx_close_endpoint(ep);
 	mx_finalize();
 	return mt_exit_status();

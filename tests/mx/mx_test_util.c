@@ -164,8 +164,16 @@ int mt_nic_id(uint32_t board, uint64_t *nic)
 
 static void mt_exec_self(char *const argv[], const char *env)
 {
-	if (env)
-		putenv((char *)env);
+	char *list = env ? strdup(env) : NULL, *save = NULL, *w;
+
+	/* "NAME=VALUE" sets, "-NAME" unsets; words separated by spaces */
+	for (w = list ? strtok_r(list, " ", &save) : NULL; w;
+	     w = strtok_r(NULL, " ", &save)) {
+		if (w[0] == '-')
+			unsetenv(w + 1);
+		else
+			putenv(w);
+	}
 	execv("/proc/self/exe", argv);
 	fprintf(stderr, "exec /proc/self/exe: %s\n", strerror(errno));
 	_exit(127);

@@ -71,8 +71,9 @@ int mt_nic_id(uint32_t board, uint64_t *nic);
 /*
  * Run this program again (/proc/self/exe) with @argv[0..] replaced, with
  * stdout/stderr of the child captured into @out (NUL-terminated, at most
- * @outlen - 1 bytes) when @out is not NULL.  @env (NAME=VALUE or NULL) is
- * added to the child's environment.  Returns the wait() status, or -1.
+ * @outlen - 1 bytes) when @out is not NULL.  @env (NULL, or words
+ * separated by spaces: NAME=VALUE sets, -NAME unsets) changes the child's
+ * environment.  Returns the wait() status, or -1.
  */
 int mt_run_self(char *const argv[], const char *env, char *out, size_t outlen,
 		uint32_t timeout_ms);
