@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Runs on each node of the demo cluster (see scripts/demo): show the board
 # omx attached, discover the other node, show it in the peer table, run
-# omx_perf between the two nodes (server on node1, client on node0), then
+# omx_perf between the two nodes (server on node1, client on node0) and
+# TCP at 64 KiB and 1 MiB on the same link for comparison, then
 # start four MX processes per node, one per receive queue, which the
 # library binds beside their queue's core, and show the chain on node0
 # with omx_affinity (queue -> IRQ -> CPU -> process, SC/S$/SP/OP).
@@ -45,6 +46,21 @@ else
 	omx_perf -d "$peer:0" -t both -S 1048576 -n 20 -w 2 || exit 1
 fi
 omx_barrier perf_done
+
+# TCP over the same link, as the yardstick for the large rows above
+ip addr add "10.79.0.$((OMX_NODE + 1))/24" dev eth0
+if [ "$OMX_NODE" = 1 ]; then
+	python3 bench/tcp_bench.py serve 10.79.0.2 11797 &
+	server=$!
+	omx_wait_for 10 sh -c 'ss -ltn | grep -q ":11797 "'
+	omx_barrier tcp_server
+	wait "$server"
+else
+	omx_barrier tcp_server
+	echo "== $(hostname): TCP on the same link (bench/tcp_bench.py: test,bytes,iterations,usec per message)"
+	timeout 120 python3 bench/tcp_bench.py run 10.79.0.2 11797 20 65536 1048576 || exit 1
+fi
+omx_barrier tcp_done
 
 # One process per receive queue: endpoint E lands on queue E % 4 (the NIC
 # hashes the destination endpoint), and the library binds the process to

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# omx-vm: --topology multiqueue --smp 4,sockets=2,cores=2 --timeout 900
+# omx-vm: --no-slub-debug --topology multiqueue --smp 4,sockets=2,cores=2 --timeout 900
 # Queue-aware process binding (docs/binding.md), checked from
 # /proc/PID/status, not from the library's word, on guests of two
 # packages of two cores: with the NIC hashing endpoint E onto queue E % 4

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# omx-vm: --topology multiqueue --timeout 600
+# omx-vm: --no-slub-debug --topology multiqueue --timeout 600
 # The demo (scripts/demo, the README's main command) runs its per-node
 # script, scripts/demo-cluster.sh, in the same testbed; this checks what
 # it shows: the peer found, omx_perf figures, and on node0 omx_affinity
@@ -15,6 +15,7 @@ text=$(cat "$out")
 t_match "the other node is seen" "^== node$OMX_NODE sees node$((1 - OMX_NODE))\$" "$text"
 if [ "$OMX_NODE" = 0 ]; then
 	t_match "omx_perf printed a 1 MiB stream row" '^stream +poll +1048576 ' "$text"
+	t_match "TCP on the same link, 1 MiB stream" '^tcp,stream,1048576,20,[0-9.]+$' "$text"
 	for e in 4 5 6 7; do
 		q=$((e % 4))
 		t_match "omx_affinity: endpoint $e on queue $q, process on SC" \

@@ -25,6 +25,7 @@ expected() {
 	$P/include/mx_extensions.h
 	$P/include/mx_raw.h
 	$P/include/myriexpress.h
+	$P/include/omx_stats.h
 	$P/lib/libmyriexpress.so
 	$P/lib/libomx.a
 	$P/lib/libomx.so
