@@ -1,0 +1,48 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Guest side of bench/twonode (run on the twonode topology): omx_perf
+# ping-pong and stream at every power of two from 16 KiB to 4 MiB from
+# node0 to node1 over the qemu socket link, next to TCP
+# (bench/tcp_bench.py ping-pong and stream) on the same link, with the
+# medium and pull counters of both nodes and the client library's
+# transport counters (omx_perf -v). Prints omx_perf's csv and
+# "tcp,TEST,BYTES,ITERS,usec".
+. tests/vm/lib.sh
+me=$OMX_NODE
+ITERS=${BENCH_ITERS:-20}
+ip addr add "10.78.0.$((me + 1))/24" dev eth0
+omx_wait_for 10 sh -c 'omx_info | grep -q "^board 0: .*status=up,running"'
+omx_barrier up
+counters() {
+	omx_counters -b 0 | grep -E ' (tx_medium|rx_medium|tx_pull_reply|rx_pull_reply|tx_pull|pull_[a-z_]*|rx_drop_stale_pull_reply):' |
+		sed "s/^/  node$me $1: /"
+}
+counters before
+if [ "$me" = 1 ]; then
+	omx_perf -b 0 -1 > /tmp/perf.out 2>&1 < <(sleep 3600) &
+	omx_wait_for 20 grep -q "waiting for clients" /tmp/perf.out
+	omx_publish perf ready
+	omx_barrier omx_done
+	counters after_omx
+	python3 bench/tcp_bench.py serve 10.78.0.2 11799 &
+	srv=$!
+	sleep 1
+	omx_publish tcp ready
+	omx_barrier tcp_done
+	kill $srv 2> /dev/null
+else
+	omx_lookup perf > /dev/null
+	start=$(date +%s.%N)
+	timeout 500 omx_perf -v -d node1:0 -t both -s 16384 -S 4194304 -m 2 -n "$ITERS" -w 2 -f csv \
+		> /tmp/omx.csv 2>&1
+	echo "omx_perf exit $? in $(echo "$(date +%s.%N) $start" | awk '{printf "%.1f", $1-$2}') s"
+	cat /tmp/omx.csv
+	counters after_omx
+	omx_barrier omx_done
+	omx_lookup tcp > /dev/null
+	timeout 200 python3 bench/tcp_bench.py run 10.78.0.2 11799 "$ITERS" 16384 32768 65536 \
+		131072 262144 524288 1048576 2097152 4194304
+	echo "tcp exit $?"
+	omx_barrier tcp_done
+fi
+t_ok "bench ran"
+t_done
