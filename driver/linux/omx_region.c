@@ -463,11 +463,34 @@ void omx_region_grant(struct omx_endpoint *ep, struct omx_region *region,
 	/* a retransmitted RNDV: the puller may be using the first one's token */
 	if (!g->valid || !ether_addr_equal(g->mac, mac) || g->endpoint != endpoint ||
 	    g->session != session || g->lib_seqnum != lib_seqnum ||
-	    g->msg_length != msg_length)
+	    g->msg_length != msg_length) {
+		/*
+		 * The region's next message to the same addressee: PULLs of
+		 * the previous one may still come (re-requests on the wire).
+		 * Remember its token so that they are refused without
+		 * counting as guesses, which would revoke the new grant.
+		 */
+		if (g->valid && ether_addr_equal(g->mac, mac) && g->endpoint == endpoint &&
+		    g->session == session) {
+			fresh.prev_valid = true;
+			fresh.prev_token_lo = g->token_lo;
+			fresh.prev_token_hi = g->token_hi;
+		}
 		*g = fresh;
+	}
 	*token_lo = g->token_lo;
 	*token_hi = g->token_hi;
 	spin_unlock_bh(&ep->regions.lock);
+}
+
+/* Does @claim present the token (@hi, @lo)? */
+static bool omx_token_matches(const struct omx_pull_claim *claim, u32 hi, u16 lo)
+{
+	if (claim->token_hi)
+		/* omx puller: the whole token, any offset from token_lo on */
+		return claim->token_hi == hi && claim->offset >= lo;
+	/* Open-MX puller: it echoes the RNDV's rdma_offset and pulls from 0 */
+	return READ_ONCE(omx_openmx_pulls) && claim->offset == lo;
 }
 
 int omx_region_may_pull(struct omx_endpoint *ep, struct omx_region *region,
@@ -482,14 +505,14 @@ int omx_region_may_pull(struct omx_endpoint *ep, struct omx_region *region,
 	if (!g->valid || !ether_addr_equal(g->mac, claim->mac) ||
 	    g->endpoint != claim->endpoint || (claim->local && g->session != claim->session))
 		goto out;
-	if (claim->token_hi)
-		/* omx puller: the whole token, any offset from token_lo on */
-		token_ok = claim->token_hi == g->token_hi && claim->offset >= g->token_lo;
-	else
-		/* Open-MX puller: it echoes the RNDV's rdma_offset and pulls from 0 */
-		token_ok = READ_ONCE(omx_openmx_pulls) && claim->offset == g->token_lo;
+	token_ok = omx_token_matches(claim, g->token_hi, g->token_lo);
 	if (!token_ok) {
-		/* the addressee's stale PULL, or a guess: only a few of those */
+		/* the addressee's PULL for the region's previous message */
+		if (g->prev_valid && omx_token_matches(claim, g->prev_token_hi, g->prev_token_lo)) {
+			ret = -ESTALE;
+			goto out;
+		}
+		/* a guess, or a PULL older than that: only a few of those */
 		if (++g->failures >= OMX_GRANT_FAILURES_MAX)
 			g->valid = false;
 		goto out;

@@ -42,6 +42,10 @@ struct omx_region_seg {
  * @token_lo: the token's low 16 bits, sent as the RNDV's rdma_offset
  * @token_hi: its high 32 bits, never 0
  * @failures: PULLs from the addressee with a wrong token
+ * @prev_valid: @prev_token_lo and @prev_token_hi hold the token of the
+ *	region's previous grant to the same addressee
+ * @prev_token_lo: that token's low 16 bits
+ * @prev_token_hi: its high 32 bits
  *
  * Protected by the endpoint's region table lock.
  */
@@ -50,11 +54,14 @@ struct omx_region_grant {
 	u8 mac[6];
 	u8 endpoint;
 	u8 failures;
+	bool prev_valid;
 	u16 lib_seqnum;
 	u16 token_lo;
+	u16 prev_token_lo;
 	u32 session;
 	u32 msg_length;
 	u32 token_hi;
+	u32 prev_token_hi;
 };
 
 /* After this many wrong tokens from its addressee a grant is revoked. */
@@ -132,8 +139,10 @@ void omx_region_grant(struct omx_endpoint *ep, struct omx_region *region,
 /*
  * May @claim pull @claim->length bytes of @region?  0 and the region
  * offset it starts at in *@region_offset, -EACCES if the grant refuses
- * it (not its addressee, wrong token), -ERANGE if it reaches outside the
- * region.  Any context; counts nothing.
+ * it (not its addressee, wrong token), -ESTALE if it carries the token
+ * of the region's previous grant to the same addressee (a late PULL of
+ * that message: refused, not held against the grant), -ERANGE if it
+ * reaches outside the region.  Any context; counts nothing.
  */
 int omx_region_may_pull(struct omx_endpoint *ep, struct omx_region *region,
 			const struct omx_pull_claim *claim, u64 *region_offset);

@@ -692,6 +692,57 @@ static void check_refusals(const char *path, struct ep *r, int peer, struct ep *
 	buf_free(&rb);
 }
 
+/*
+ * A re-request of the addressee's previous message on a region may still
+ * be on the wire when the library sends the region's next RNDV to it: it
+ * carries the previous token.  Such PULLs are refused, but must not count
+ * as the wrong tokens that revoke a grant (OMX_GRANT_FAILURES_MAX, 8):
+ * before, 8 of them made the next message's pull fail with BAD_RDMAWIN.
+ */
+static void check_stale_token(const char *path, struct ep *r, int peer, struct ep *s)
+{
+	enum { LEN = 100000, STALE = 20 };
+	struct omx_evt_pull_done d = { .status = 99 };
+	struct buf sb, rb, first;
+	unsigned int refused = 0;
+
+	buf_alloc(&sb, LEN, 1, 0);
+	buf_alloc(&rb, LEN, 1, 0);
+	buf_fill(&sb, 91, 0);
+	buf_fill(&rb, 0xee, 1);
+	reg(s, &sb, 10, 0);
+	reg(r, &rb, 20, OMX_REGION_WRITABLE);
+	grant(s, r, &sb);
+	done_ok = pull(r, peer, s, s->info.session_id, &sb, 0, &rb, 0, LEN, 1) == 0 &&
+		  wait_done(r, 20000, &d) == 0 && d.status == OMX_PULL_STATUS_OK;
+	CHECK(done_ok, "%s: the region's first message pulled (%u)", path, d.status);
+	first = sb;	/* its token; the buffers stay sb's */
+	/* the region's next message: another length, so another grant */
+	if (send_rndv(s, peer_lookup(s->fd, r->info.mac), r->info.endpoint_index,
+		      r->info.session_id, &sb, LEN - 1) || take_rndv(r, &sb, 5000))
+		report(0, "%s: no RNDV for the region's next message", path);
+	CHECK(sb.token_hi != first.token_hi, "%s: the next message has another token", path);
+	for (unsigned int i = 0; i < STALE; i++) {
+		d.status = 99;
+		if (pull(r, peer, s, s->info.session_id, &first, 0, &rb, 0, LEN - 1, 10 + i) == 0 &&
+		    wait_done(r, 20000, &d) == 0 && d.status == OMX_PULL_STATUS_BAD_RDMAWIN)
+			refused++;
+	}
+	CHECK(refused == STALE, "%s: %u of %u PULLs with the previous message's token refused",
+	      path, refused, (unsigned int)STALE);
+	buf_fill(&rb, 0xee, 1);
+	d.status = 99;
+	done_ok = pull(r, peer, s, s->info.session_id, &sb, 0, &rb, 0, LEN - 1, 99) == 0 &&
+		  wait_done(r, 20000, &d) == 0 && d.status == OMX_PULL_STATUS_OK && d.cookie == 99;
+	CHECK(done_ok && buf_check(&rb, 0, 0, LEN - 1, 91),
+	      "%s: the next message pulled after %u stale PULLs: its grant was kept (%u)", path,
+	      (unsigned int)STALE, d.status);
+	dereg(s, 10);
+	dereg(r, 20);
+	buf_free(&sb);
+	buf_free(&rb);
+}
+
 static void check_concurrent(const char *path, struct ep *r, int peer, struct ep *s)
 {
 	enum { N = 4, LEN = 3 * 1024 * 1024 + 333 };
@@ -933,6 +984,8 @@ static int run_pair(void)
 
 	check_refusals("wire", &r1, p1to0, &s0, fd, 1);
 	check_refusals("shared", &r1s, p1to0, &s0, fd, 1);
+	check_stale_token("wire", &r1, p1to0, &s0);
+	check_stale_token("shared", &r1s, p1to0, &s0);
 	check_concurrent("wire", &r1, p1to0, &s0);
 	check_concurrent("shared", &r0, p0to0, &s0);
 	ep_open(&s0b, 0, 5, OMX_ENDPOINT_OPEN_NO_SHARED);
