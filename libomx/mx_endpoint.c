@@ -5,6 +5,8 @@
  * unexpected handlers.
  */
 #include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -56,24 +58,53 @@ static mx_return_t omx_parse_params(struct mx_endpoint *ep, mx_param_t *params,
 	return MX_SUCCESS;
 }
 
-/* Opens endpoint @eid of @board on ep->dev; MX code on failure. */
 /* why the last open failed, when the status code alone cannot say it */
 static __thread char omx_open_why[OMX_LIB_ERRMSG_LEN];
 
+/*
+ * A failure of the system rather than of the request (no memory, no file
+ * descriptor left) is MX_NO_RESOURCES, whatever step it hit; before, a
+ * failed open(2) of /dev/omx under memory pressure read as
+ * MX_BAD_KERNEL_VERSION.
+ */
+static bool omx_errno_is_resource(int err)
+{
+	return err == ENOMEM || err == EMFILE || err == ENFILE || err == ENOSPC ||
+	       err == EAGAIN;
+}
+
+static void omx_open_keep_why(const struct omx_lib_dev *dev)
+{
+	snprintf(omx_open_why, sizeof(omx_open_why), "%s", omx_lib_errmsg(dev));
+}
+
+/* Opens endpoint @eid of @board on ep->dev; MX code on failure. */
 static mx_return_t omx_try_open(struct mx_endpoint *ep, uint32_t board, uint32_t eid)
 {
 	enum omx_lib_status st;
 
 	st = omx_lib_open(&ep->dev, OMX_DEVICE_PATH);
-	if (st != OMX_LIB_SUCCESS)
-		return st == OMX_LIB_NO_DRIVER ? MX_NO_DRIVER :
-		       st == OMX_LIB_ACCESS_DENIED ? MX_NO_PERM : MX_BAD_KERNEL_VERSION;
+	if (st != OMX_LIB_SUCCESS) {
+		omx_open_keep_why(&ep->dev);
+		switch (st) {
+		case OMX_LIB_NO_DRIVER:
+			return MX_NO_DRIVER;
+		case OMX_LIB_ACCESS_DENIED:
+			return MX_NO_PERM;
+		case OMX_LIB_SYSTEM_ERROR:
+			if (omx_errno_is_resource(ep->dev.sys_errno))
+				return MX_NO_RESOURCES;
+			return MX_BAD_KERNEL_VERSION;
+		default:
+			return MX_BAD_KERNEL_VERSION;
+		}
+	}
 	st = omx_lib_open_endpoint_flags(&ep->dev, board, eid,
 					 omx_config.disable_shared ? OMX_ENDPOINT_OPEN_NO_SHARED : 0);
 	if (st == OMX_LIB_SUCCESS)
 		return MX_SUCCESS;
-	if (st == OMX_LIB_USER_LIMIT)
-		snprintf(omx_open_why, sizeof(omx_open_why), "%s", omx_lib_errmsg(&ep->dev));
+	if (st != OMX_LIB_BUSY && st != OMX_LIB_BAD_INDEX && st != OMX_LIB_NO_SUCH_BOARD)
+		omx_open_keep_why(&ep->dev);
 	omx_lib_close(&ep->dev);
 	switch (st) {
 	case OMX_LIB_BUSY:
@@ -194,6 +225,8 @@ mx_return_t mx_open_endpoint(uint32_t board_number, uint32_t endpoint_id,
 				return omx_error(NULL, ret, "mx_open_endpoint: %s", omx_open_why);
 			return omx_error(NULL, ret, "mx_open_endpoint: every endpoint of the board is in use");
 		default:
+			if (omx_open_why[0])
+				return omx_error(NULL, ret, "mx_open_endpoint: %s", omx_open_why);
 			return omx_error(NULL, ret, "mx_open_endpoint: cannot open the omx device");
 		}
 	}

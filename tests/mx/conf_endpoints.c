@@ -4,8 +4,11 @@
  * iconnect, disconnect, address decomposition and address contexts.
  * Leaves c->a, c->b, c->c open and c->a2b, a2c, a2a, b2a connected.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "conf.h"
 
@@ -196,6 +199,48 @@ static int connect_to(struct conf *c, mx_endpoint_t from, uint64_t nic,
 			(unsigned long long)nic, eid);
 }
 
+/*
+ * With every file descriptor of the process in use, opening /dev/omx
+ * fails with EMFILE: the library must say MX_NO_RESOURCES (with why),
+ * not MX_BAD_KERNEL_VERSION as it did for every failed open(2) (found
+ * under failslab, where the same path failed with ENOMEM).
+ */
+static void check_open_no_fd(struct conf *c)
+{
+	struct rlimit old, low;
+	mx_endpoint_t ep;
+	mx_return_t ret;
+	int fds[64], n = 0, fd;
+
+	if (getrlimit(RLIMIT_NOFILE, &old)) {
+		mt_check(0, "getrlimit(RLIMIT_NOFILE)", "%s", strerror(errno));
+		return;
+	}
+	/* the soft limit just above the highest descriptor, then fill the holes */
+	fd = dup(0);
+	if (fd < 0) {
+		mt_check(0, "dup(0)", "%s", strerror(errno));
+		return;
+	}
+	low = old;
+	low.rlim_cur = (rlim_t)fd + 1;
+	close(fd);
+	if (setrlimit(RLIMIT_NOFILE, &low)) {
+		mt_check(0, "setrlimit(RLIMIT_NOFILE)", "%s", strerror(errno));
+		return;
+	}
+	while (n < (int)(sizeof(fds) / sizeof(fds[0])) && (fd = dup(0)) >= 0)
+		fds[n++] = fd;
+	ret = mx_open_endpoint(c->board_a, MX_ANY_ENDPOINT, CONF_KEY, NULL, 0, &ep);
+	while (n > 0)
+		close(fds[--n]);
+	setrlimit(RLIMIT_NOFILE, &old);
+	if (ret == MX_SUCCESS)
+		mx_close_endpoint(ep);
+	mt_check_ret("opening with no file descriptor left (EMFILE): MX_NO_RESOURCES",
+		     ret, MX_NO_RESOURCES);
+}
+
 void conf_endpoints(struct conf *c)
 {
 	mx_endpoint_addr_t addr;
@@ -237,6 +282,7 @@ void conf_endpoints(struct conf *c)
 			       &ep);
 	mt_check_ret("a NULL parameter list with a count: MX_BAD_PARAM_LIST",
 		     ret, MX_BAD_PARAM_LIST);
+	check_open_no_fd(c);
 	param.key = MX_PARAM_ERROR_HANDLER;
 	param.val.error_handler = MX_ERRORS_RETURN;
 	ret = mx_open_endpoint(MX_ANY_NIC, MX_ANY_ENDPOINT, CONF_KEY, &param, 1,
