@@ -27,15 +27,7 @@
 shift	# the node number
 seed=''
 iterations=20000
-while [ $# -gt 0 ]; do
-	case "$1" in
-	--seed) seed=$2; shift 2 ;;
-	--iterations) iterations=$2; shift 2 ;;
-	"") shift ;;	# tests/vm/run passes one empty argument when given none
-	*) echo "failslab.sh: unknown argument $1"; exit 2 ;;
-	esac
-done
-[ -n "$seed" ] || seed=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+omx_seed_args failslab.sh "$@"
 mx_need mx_loss mx_large
 fuzz=$OMX_TOP/tests/fuzz/omx_fuzz
 # MX errors are returned and reported by the programs, not fatal: a

@@ -22,17 +22,9 @@
 . tests/vm/lib.sh
 shift	# the node number
 seed= iterations=150000
-while [ $# -gt 0 ]; do
-	case "$1" in
-	--seed) seed=$2; shift 2 ;;
-	--iterations) iterations=$2; shift 2 ;;
-	"") shift ;;	# tests/vm/run passes one empty argument when given none
-	*) echo "driver.sh: unknown argument $1"; exit 2 ;;
-	esac
-done
+omx_seed_args driver.sh "$@"
 fuzz=$OMX_TOP/tests/fuzz/omx_fuzz
 [ -x "$fuzz" ] || { echo "not ok - $fuzz not built (make)"; exit 1; }
-[ -n "$seed" ] || seed=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
 echo "fuzz: seed $seed, $iterations iterations per phase"
 echo "fuzz: again with: tests/vm/run --topology pair tests/fuzz/driver.sh --seed $seed --iterations $iterations"
 nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }

@@ -160,6 +160,23 @@ omx_mq_irq_cpus() {
 }
 
 # omx_wait_for SECONDS CMD...: poll until CMD succeeds.
+# omx_seed_args NAME ARGS...: a job's arguments --seed S and --iterations
+# N into $seed and $iterations (the caller sets the defaults first; an
+# empty seed becomes a random one); NAME is the script's, for the error.
+omx_seed_args() {
+	local name=$1
+	shift
+	while [ $# -gt 0 ]; do
+		case "$1" in
+		--seed) seed=$2; shift 2 ;;
+		--iterations) iterations=$2; shift 2 ;;
+		"") shift ;;	# tests/vm/run passes one empty argument when given none
+		*) echo "$name: unknown argument $1"; exit 2 ;;
+		esac
+	done
+	[ -n "$seed" ] || seed=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+}
+
 omx_wait_for() {
 	local limit=$1 i=0
 	shift
