@@ -12,7 +12,7 @@ USER_DIRS := libomx tools tests/driver tests/unit tests/fuzz bench firmware-patc
 USER_DIRS += $(patsubst %/Makefile,%,$(wildcard examples/Makefile tests/mx/Makefile))
 CHECKPATCH_DIR := $(CURDIR)/.cache/checkpatch
 
-.PHONY: all driver user $(USER_DIRS) check check-unit check-vm check-debug lint clean distclean \
+.PHONY: all driver user $(USER_DIRS) check check-unit check-vm check-long check-debug lint clean distclean \
 	install uninstall
 
 all: driver user
@@ -41,6 +41,11 @@ lint: $(CHECKPATCH_DIR)/checkpatch.pl
 
 check: all
 	tests/check
+
+# the tests marked "# omx-host-long:" (tests/tools/paper.sh), not in make
+# check: the CI's whole run must stay under 45 minutes
+check-long: all
+	tests/check --vm --long -f '^tools/paper$$'
 
 check-unit: user
 	tests/check --unit

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# omx-host: bench/paper/run boots its own guests
+# omx-host-long: bench/paper/run boots its own guests; about 5 minutes, not in make check
+# (tests/check --long -f tools/paper, or make check-long)
 # Smoke test of the paper's tables exactly as users run them:
 # bench/paper/run --quick boots the multiqueue testbed with two packages
 # of two cores per guest and fills Tables 1 and 2.  No timing threshold:
