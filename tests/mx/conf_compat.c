@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "omx_abi.h"
+#include "omx_stats.h"
 #include "conf.h"
 #include "conf_peers.h"
 
@@ -306,6 +307,8 @@ static void check_connect_dead(struct conf *c)
  * the large message (0 without the registration cache).  The region
  * count is the driver's, so what other processes (the parent's cache:
  * every mx_issend registers) hold when the child starts is taken off.
+ * The transport counts of both endpoints (resends of A, gap reports and
+ * duplicates of B) come last, to explain an unexpected ack count.
  */
 int conf_child_paths(uint32_t board_a, uint32_t board_b)
 {
@@ -320,6 +323,7 @@ int conf_child_paths(uint32_t board_a, uint32_t board_b)
 	uint64_t nic, l0, l1, l2, t0, t1;
 	uint32_t eid, i, failed = 0;
 	long regions, regions0 = driver_regions();
+	struct omx_endpoint_stats sa, sb;
 
 	mx_set_error_handler(MX_ERRORS_RETURN);
 	if (mx_init() != MX_SUCCESS ||
@@ -366,9 +370,16 @@ int conf_child_paths(uint32_t board_a, uint32_t board_b)
 	regions = driver_regions();
 	if (regions >= 0 && regions0 >= 0)
 		regions -= regions0;
-	printf("paths failed=%u self_local=%llu shared_local=%llu acks=%llu regions=%ld\n",
+	memset(&sa, 0, sizeof(sa));
+	memset(&sb, 0, sizeof(sb));
+	omx_get_endpoint_stats(a, &sa, sizeof(sa));
+	omx_get_endpoint_stats(b, &sb, sizeof(sb));
+	printf("paths failed=%u self_local=%llu shared_local=%llu acks=%llu regions=%ld"
+	       " resent=%llu gaps=%llu dups=%llu\n",
 	       failed, (unsigned long long)(l1 - l0), (unsigned long long)(l2 - l1),
-	       (unsigned long long)(t1 - t0), regions);
+	       (unsigned long long)(t1 - t0), regions,
+	       (unsigned long long)(sa.resent_timeout + sa.resent_fast),
+	       (unsigned long long)sb.gap_reports, (unsigned long long)sb.duplicates);
 	mx_close_endpoint(b);
 	mx_close_endpoint(a);
 	mx_finalize();
@@ -408,8 +419,7 @@ static int run_paths(struct conf *c, const char *env, struct paths *p)
 		mt_diag("child-paths with '%s': status %#x, output: %.300s", env, st, out);
 		return 0;
 	}
-	mt_diag("%-40s self_local=%llu shared_local=%llu acks=%llu regions=%ld", env,
-		p->self_local, p->shared_local, p->acks, p->regions);
+	mt_diag("%-40s %.*s", env, (int)strcspn(line + 6, "\n"), line + 6);
 	return 1;
 }
 
@@ -528,7 +538,18 @@ void conf_compat(struct conf *c, int env_checks)
 	if (env_checks) {
 		check_env_fatal();
 		check_env_verbose();
+		/*
+		 * The children count board B's acks: ours must not add any.
+		 * With our progression thread running, 4 of 24 runs in the
+		 * testbed counted one ack too many.
+		 */
+		mx_disable_progression(c->a);
+		mx_disable_progression(c->b);
+		mx_disable_progression(c->c);
 		check_env_paths(c);
+		mx_reenable_progression(c->a);
+		mx_reenable_progression(c->b);
+		mx_reenable_progression(c->c);
 	}
 	mt_diag("compatibility checks took %llu ms", (unsigned long long)(mt_now_ms() - t0));
 }
