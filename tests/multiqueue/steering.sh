@@ -140,11 +140,11 @@ seen=0
 for r in 1 2 3; do
 	rm -f "$D/stop-rotate"
 	(
-		i=$r
+		i=$r n=$(nproc)
 		while [ ! -e "$D/stop-rotate" ]; do
-			echo $((i % $(nproc))) > "/proc/irq/$irq/smp_affinity_list"
+			echo $((i % n)) > "/proc/irq/$irq/smp_affinity_list"
 			i=$((i + 1))
-			sleep 0.1
+			omx_nap 0.1
 		done
 	) &
 	rotator=$!

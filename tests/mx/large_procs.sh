@@ -36,7 +36,7 @@ t_check "survivor ready" omx_wait_for 30 grep -q '^ready' /tmp/survivor.out
 vict=$!
 # bounded in time, not in tries: each try forks omx_counters, slow under TCG
 end=$((SECONDS + 60))
-until pull_started "$pulls0" || [ "$SECONDS" -ge "$end" ]; do sleep 0.2; done
+until pull_started "$pulls0" || [ "$SECONDS" -ge "$end" ]; do omx_nap 0.2; done
 t_check "the receiver's pull has started" pull_started "$pulls0"
 t_check "the sender is still sending" kill -0 "$vict"
 kill -9 "$vict"

@@ -78,9 +78,9 @@ wait_total() {
 	for i in $(seq 100); do
 		load A
 		[ "$(total "$(rx_deltas "$1")")" -lt "$2" ] || break
-		sleep 0.2
+		omx_nap 0.2
 	done
-	sleep 0.5
+	omx_nap 0.5
 	load A
 }
 
