@@ -671,7 +671,9 @@ static int omx_dev_release(struct inode *inode, struct file *filp)
 
 /*
  * The whole shared region at offset 0, shared and nothing else: a private
- * mapping would hide the consumer indexes from the driver.
+ * mapping would hide the consumer indexes from the driver.  Never
+ * executable, now or by a later mprotect(): the rings hold what the
+ * network wrote.
  */
 static int omx_dev_mmap(struct file *filp, struct vm_area_struct *vma)
 {
@@ -685,6 +687,9 @@ static int omx_dev_mmap(struct file *filp, struct vm_area_struct *vma)
 	if (vma->vm_pgoff || vma->vm_end - vma->vm_start != OMX_ENDPOINT_MMAP_LEN ||
 	    !(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
+	if (vma->vm_flags & VM_EXEC)
+		return -EPERM;
+	vma->vm_flags &= ~VM_MAYEXEC;
 	return omx_rings_mmap(&ep->rings, vma);
 }
 

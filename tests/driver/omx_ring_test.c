@@ -567,11 +567,20 @@ static void check_mmap(struct ep *s)
 	errno = 0;
 	p = mmap(NULL, OMX_ENDPOINT_MMAP_LEN, PROT_READ | PROT_WRITE, MAP_PRIVATE, s->fd, 0);
 	CHECK(p == MAP_FAILED && errno == EINVAL, "private mmap: EINVAL");
+	errno = 0;
+	p = mmap(NULL, OMX_ENDPOINT_MMAP_LEN, PROT_READ | PROT_EXEC, MAP_SHARED, s->fd, 0);
+	CHECK(p == MAP_FAILED && errno == EPERM, "executable mmap: EPERM");
+	if (p != MAP_FAILED)
+		munmap(p, OMX_ENDPOINT_MMAP_LEN);
 	p = map_ep(s->fd);
 	CHECK(p != MAP_FAILED && ((struct omx_ring_ctrl *)p)->unexp_prod == s->ctrl->unexp_prod,
 	      "a second shared mapping sees the same rings");
-	if (p != MAP_FAILED)
+	if (p != MAP_FAILED) {
+		errno = 0;
+		CHECK(mprotect(p, OMX_ENDPOINT_MMAP_LEN, PROT_READ | PROT_EXEC) == -1 &&
+		      errno == EACCES, "mprotect of the rings to PROT_EXEC: EACCES");
 		munmap(p, OMX_ENDPOINT_MMAP_LEN);
+	}
 }
 
 static double now_ms(void)
