@@ -36,7 +36,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +48,7 @@
 
 #include "omx_abi.h"
 #include "omx_wire.h"
+#include "raw_ep.h"
 
 #define VICTIM_EP	2
 #define PARTNER_EP	6
@@ -58,150 +58,18 @@
 #define SECRET_BYTE	0x5a
 #define GARBAGE_BYTE	0xee
 
-static int failures;
-
-static void report(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf(ok ? "ok " : "FAIL ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-	if (!ok)
-		failures++;
-}
-
-#define CHECK(cond, ...) report(!!(cond), __VA_ARGS__)
-
-static int xioctl(int fd, unsigned long cmd, void *arg)
-{
-	return ioctl(fd, cmd, arg) < 0 ? errno : 0;
-}
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-struct ep {
-	int fd;
-	struct omx_endpoint_info info;
-	uint8_t *map;
-	struct omx_ring_ctrl *ctrl;
-	uint32_t exp_cons, unexp_cons;
-};
-
-static int open_dev(void)
-{
-	uint32_t v = OMX_ABI_VERSION;
-	int fd = open(OMX_DEVICE_PATH, O_RDWR);
-
-	if (fd < 0 || ioctl(fd, OMX_CMD_DECLARE_ABI_VERSION, &v) < 0) {
-		perror(OMX_DEVICE_PATH);
-		exit(2);
-	}
-	return fd;
-}
-
-static void ep_open(struct ep *ep, uint32_t board, uint32_t index, uint32_t flags)
-{
-	struct omx_endpoint_open req = {
-		.board_index = board, .endpoint_index = index, .flags = flags,
-	};
-
-	memset(ep, 0, sizeof(*ep));
-	ep->fd = open_dev();
-	if (ioctl(ep->fd, OMX_CMD_OPEN_ENDPOINT, &req) < 0 ||
-	    ioctl(ep->fd, OMX_CMD_GET_ENDPOINT_INFO, &ep->info) < 0) {
-		fprintf(stderr, "endpoint %u of board %u: %s\n", index, board, strerror(errno));
-		exit(2);
-	}
-	ep->map = mmap(NULL, OMX_ENDPOINT_MMAP_LEN, PROT_READ | PROT_WRITE, MAP_SHARED, ep->fd, 0);
-	if (ep->map == MAP_FAILED) {
-		perror("mmap");
-		exit(2);
-	}
-	ep->ctrl = (struct omx_ring_ctrl *)(ep->map + OMX_CTRL_OFFSET);
-}
-
-static void ep_close(struct ep *ep)
-{
-	munmap(ep->map, OMX_ENDPOINT_MMAP_LEN);
-	close(ep->fd);
-}
-
 /* The peer index of a board of this host, by its index. */
 static int board_peer(int fd, uint32_t board, uint8_t *mac)
 {
 	struct omx_board_info bi = { .board_index = board };
-	struct omx_peer_lookup req = { .flags = OMX_PEER_LOOKUP_CREATE };
 
 	if (ioctl(fd, OMX_CMD_GET_BOARD_INFO, &bi) < 0) {
 		perror("GET_BOARD_INFO");
 		exit(2);
 	}
-	memcpy(req.mac, bi.mac, 6);
 	if (mac)
 		memcpy(mac, bi.mac, 6);
-	if (ioctl(fd, OMX_CMD_PEER_LOOKUP, &req) < 0) {
-		perror("PEER_LOOKUP");
-		exit(2);
-	}
-	return (int)req.peer_index;
-}
-
-static uint64_t counter(int fd, uint32_t board, int index)
-{
-	struct omx_board_counters c = { .board_index = board };
-
-	if (ioctl(fd, OMX_CMD_GET_COUNTERS, &c) < 0) {
-		perror("GET_COUNTERS");
-		exit(2);
-	}
-	return c.values[index];
-}
-
-static struct omx_driver_info driver_info(int fd)
-{
-	struct omx_driver_info di;
-
-	if (ioctl(fd, OMX_CMD_GET_DRIVER_INFO, &di) < 0) {
-		perror("GET_DRIVER_INFO");
-		exit(2);
-	}
-	return di;
-}
-
-/* Next event of a ring within @ms, consumed; -1 on timeout. */
-static int next_event(struct ep *ep, int unexp, unsigned int ms, struct omx_event *evt)
-{
-	uint32_t *cons = unexp ? &ep->unexp_cons : &ep->exp_cons;
-	uint32_t *prodp = unexp ? &ep->ctrl->unexp_prod : &ep->ctrl->exp_prod;
-	uint32_t *ucons = unexp ? &ep->ctrl->unexp_cons : &ep->ctrl->exp_cons;
-	uint32_t n = unexp ? OMX_UNEXP_EVENTS : OMX_EXP_EVENTS;
-	size_t off = unexp ? OMX_UNEXP_EVENTQ_OFFSET : OMX_EXP_EVENTQ_OFFSET;
-	struct omx_wait w;
-
-	while (__atomic_load_n(prodp, __ATOMIC_ACQUIRE) == *cons) {
-		w.exp_cons = ep->exp_cons;
-		w.unexp_cons = ep->unexp_cons;
-		w.timeout_ms = ms;
-		if (ioctl(ep->fd, OMX_CMD_WAIT_EVENT, &w) < 0)
-			return -1;
-		if (w.status == OMX_WAIT_TIMEOUT &&
-		    __atomic_load_n(prodp, __ATOMIC_ACQUIRE) == *cons)
-			return -1;
-	}
-	memcpy(evt, ep->map + off + (*cons % n) * OMX_EVENT_LEN, sizeof(*evt));
-	(*cons)++;
-	__atomic_store_n(ucons, *cons, __ATOMIC_RELEASE);
-	return 0;
+	return mac_peer(fd, bi.mac);
 }
 
 static void *map_anon(size_t len, int byte)

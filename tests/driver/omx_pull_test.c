@@ -27,155 +27,21 @@
  */
 #include <errno.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
-#include <fcntl.h>
 
 #include "omx_abi.h"
 #include "omx_wire.h"
-
-static int failures;
-
-static void report(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf(ok ? "ok " : "FAIL ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-	if (!ok)
-		failures++;
-}
-
-#define CHECK(cond, ...) report(!!(cond), __VA_ARGS__)
-
-static int xioctl(int fd, unsigned long cmd, void *arg)
-{
-	return ioctl(fd, cmd, arg) < 0 ? errno : 0;
-}
+#include "raw_ep.h"
 
 static void check_err(const char *what, int got, int want)
 {
 	report(got == want, "%s: errno %d (%s), expected %d", what, got, strerror(got), want);
-}
-
-struct ep {
-	int fd;
-	struct omx_endpoint_info info;
-	uint8_t *map;
-	struct omx_ring_ctrl *ctrl;
-	uint32_t exp_cons, unexp_cons;
-};
-
-static int open_dev(void)
-{
-	uint32_t v = OMX_ABI_VERSION;
-	int fd = open(OMX_DEVICE_PATH, O_RDWR);
-
-	if (fd < 0 || ioctl(fd, OMX_CMD_DECLARE_ABI_VERSION, &v) < 0) {
-		perror(OMX_DEVICE_PATH);
-		exit(2);
-	}
-	return fd;
-}
-
-static void ep_open(struct ep *ep, uint32_t board, uint32_t index, uint32_t flags)
-{
-	struct omx_endpoint_open req = {
-		.board_index = board, .endpoint_index = index, .flags = flags,
-	};
-
-	memset(ep, 0, sizeof(*ep));
-	ep->fd = open_dev();
-	if (ioctl(ep->fd, OMX_CMD_OPEN_ENDPOINT, &req) < 0 ||
-	    ioctl(ep->fd, OMX_CMD_GET_ENDPOINT_INFO, &ep->info) < 0) {
-		fprintf(stderr, "endpoint %u of board %u: %s\n", index, board, strerror(errno));
-		exit(2);
-	}
-	ep->map = mmap(NULL, OMX_ENDPOINT_MMAP_LEN, PROT_READ | PROT_WRITE, MAP_SHARED, ep->fd, 0);
-	if (ep->map == MAP_FAILED) {
-		perror("mmap");
-		exit(2);
-	}
-	ep->ctrl = (struct omx_ring_ctrl *)(ep->map + OMX_CTRL_OFFSET);
-}
-
-static void ep_close(struct ep *ep)
-{
-	munmap(ep->map, OMX_ENDPOINT_MMAP_LEN);
-	close(ep->fd);
-}
-
-static int peer_lookup(int fd, const uint8_t *mac)
-{
-	struct omx_peer_lookup req = { .flags = OMX_PEER_LOOKUP_CREATE };
-
-	memcpy(req.mac, mac, 6);
-	if (ioctl(fd, OMX_CMD_PEER_LOOKUP, &req) < 0) {
-		perror("PEER_LOOKUP");
-		exit(2);
-	}
-	return (int)req.peer_index;
-}
-
-static uint64_t counter(int fd, uint32_t board, int index)
-{
-	struct omx_board_counters c = { .board_index = board };
-
-	if (ioctl(fd, OMX_CMD_GET_COUNTERS, &c) < 0) {
-		perror("GET_COUNTERS");
-		exit(2);
-	}
-	return c.values[index];
-}
-
-static struct omx_driver_info driver_info(int fd)
-{
-	struct omx_driver_info di;
-
-	memset(&di, 0xff, sizeof(di));
-	if (ioctl(fd, OMX_CMD_GET_DRIVER_INFO, &di) < 0) {
-		perror("GET_DRIVER_INFO");
-		exit(2);
-	}
-	return di;
-}
-
-/* Next event of a ring within @ms, consumed; -1 on timeout. */
-static int next_event(struct ep *ep, int unexp, unsigned int ms, struct omx_event *evt)
-{
-	uint32_t *cons = unexp ? &ep->unexp_cons : &ep->exp_cons;
-	uint32_t *prodp = unexp ? &ep->ctrl->unexp_prod : &ep->ctrl->exp_prod;
-	uint32_t *ucons = unexp ? &ep->ctrl->unexp_cons : &ep->ctrl->exp_cons;
-	uint32_t n = unexp ? OMX_UNEXP_EVENTS : OMX_EXP_EVENTS;
-	size_t off = unexp ? OMX_UNEXP_EVENTQ_OFFSET : OMX_EXP_EVENTQ_OFFSET;
-	struct omx_wait w;
-
-	while (__atomic_load_n(prodp, __ATOMIC_ACQUIRE) == *cons) {
-		w.exp_cons = ep->exp_cons;
-		w.unexp_cons = ep->unexp_cons;
-		w.timeout_ms = ms;
-		if (ioctl(ep->fd, OMX_CMD_WAIT_EVENT, &w) < 0)
-			return -1;
-		if (w.status == OMX_WAIT_TIMEOUT &&
-		    __atomic_load_n(prodp, __ATOMIC_ACQUIRE) == *cons)
-			return -1;
-	}
-	memcpy(evt, ep->map + off + (*cons % n) * OMX_EVENT_LEN, sizeof(*evt));
-	(*cons)++;
-	__atomic_store_n(ucons, *cons, __ATOMIC_RELEASE);
-	return 0;
 }
 
 /*
@@ -353,7 +219,7 @@ static void grant(struct ep *s, struct ep *r, struct buf *sb)
 	int tries;
 
 	for (tries = 0; tries < 10; tries++) {
-		if (send_rndv(s, peer_lookup(s->fd, r->info.mac), r->info.endpoint_index,
+		if (send_rndv(s, mac_peer(s->fd, r->info.mac), r->info.endpoint_index,
 			      r->info.session_id, sb, len))
 			break;
 		if (!take_rndv(r, sb, 1000))
@@ -379,14 +245,6 @@ static int wait_done(struct ep *r, unsigned int ms, struct omx_evt_pull_done *do
 }
 
 static int done_ok;
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 /* One pull of @len bytes, checked byte for byte. */
 static void pull_case(const char *path, struct ep *r, int peer, struct ep *s, uint64_t len,
@@ -718,7 +576,7 @@ static void check_stale_token(const char *path, struct ep *r, int peer, struct e
 	CHECK(done_ok, "%s: the region's first message pulled (%u)", path, d.status);
 	first = sb;	/* its token; the buffers stay sb's */
 	/* the region's next message: another length, so another grant */
-	if (send_rndv(s, peer_lookup(s->fd, r->info.mac), r->info.endpoint_index,
+	if (send_rndv(s, mac_peer(s->fd, r->info.mac), r->info.endpoint_index,
 		      r->info.session_id, &sb, LEN - 1) || take_rndv(r, &sb, 5000))
 		report(0, "%s: no RNDV for the region's next message", path);
 	CHECK(sb.token_hi != first.token_hi, "%s: the next message has another token", path);
@@ -805,7 +663,7 @@ static pid_t start_sender(uint32_t board, uint64_t len, unsigned int seed, uint3
 			_exit(3);
 		msg[0] = s.info.session_id;
 		msg[1] = b.seqnum;
-		if (send_rndv(&s, peer_lookup(s.fd, r->info.mac), r->info.endpoint_index,
+		if (send_rndv(&s, mac_peer(s.fd, r->info.mac), r->info.endpoint_index,
 			      r->info.session_id, &b, (uint32_t)len))
 			_exit(3);
 		if (write(p[1], msg, sizeof(msg)) != sizeof(msg))
@@ -939,8 +797,8 @@ static int run_pair(void)
 	ep_open(&r1s, 1, 2, 0);				/* shared puller, board 1 */
 	ep_open(&r0, 0, 4, 0);				/* same-board puller */
 	CHECK(driver_info(fd).endpoints_open == 4, "GET_DRIVER_INFO counts 4 endpoints");
-	p1to0 = peer_lookup(r1.fd, s0.info.mac);
-	p0to1 = peer_lookup(s0.fd, r1.info.mac);
+	p1to0 = mac_peer(r1.fd, s0.info.mac);
+	p0to1 = mac_peer(s0.fd, r1.info.mac);
 	p0to0 = p1to0;
 
 	check_register_errors(&s0);
@@ -1013,7 +871,7 @@ static int run_lossy(unsigned int n, uint64_t len)
 
 	ep_open(&s0, 0, 0, OMX_ENDPOINT_OPEN_NO_SHARED);
 	ep_open(&r1, 1, 1, OMX_ENDPOINT_OPEN_NO_SHARED);
-	peer = peer_lookup(r1.fd, s0.info.mac);
+	peer = mac_peer(r1.fd, s0.info.mac);
 	for (unsigned int i = 0; i < n; i++)
 		pull_case("lossy wire", &r1, peer, &s0, len - i * 1001, 1 + i % 3, i * 7, i * 999,
 			  1, 0, i);
@@ -1039,17 +897,6 @@ static int run_lossy(unsigned int n, uint64_t len)
 	return failures ? 1 : 0;
 }
 
-static int parse_mac(const char *str, uint8_t *mac)
-{
-	unsigned int m[6];
-
-	if (sscanf(str, "%x:%x:%x:%x:%x:%x", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5]) != 6)
-		return -1;
-	for (int i = 0; i < 6; i++)
-		mac[i] = (uint8_t)m[i];
-	return 0;
-}
-
 static int run_rsend(const char *macstr, uint64_t len)
 {
 	struct ep s;
@@ -1069,7 +916,7 @@ static int run_rsend(const char *macstr, uint64_t len)
 	fflush(stdout);
 	if (scanf("%u", &r_session) != 1)
 		return 2;
-	CHECK(send_rndv(&s, peer_lookup(s.fd, mac), 1, r_session, &b, (uint32_t)len) == 0,
+	CHECK(send_rndv(&s, mac_peer(s.fd, mac), 1, r_session, &b, (uint32_t)len) == 0,
 	      "rsend: RNDV sent");
 	while (next_event(&s, 0, 240000, &e) == 0) {
 		if (e.type != OMX_EVT_RECV_NOTIFY)
@@ -1096,7 +943,7 @@ static int run_rrecv(const char *macstr, uint32_t session, uint64_t len)
 	if (parse_mac(macstr, mac))
 		return 2;
 	ep_open(&r, 0, 1, 0);
-	peer = peer_lookup(r.fd, mac);
+	peer = mac_peer(r.fd, mac);
 	buf_alloc(&rb, len, 2, 77);
 	buf_fill(&rb, 0xee, 1);
 	reg(&r, &rb, 20, OMX_REGION_WRITABLE);

@@ -24,37 +24,17 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <time.h>
 #include <unistd.h>
-#include <fcntl.h>
 
 #include "omx_abi.h"
 #include "omx_wire.h"
-
-static int failures;
-
-static void report(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf(ok ? "ok " : "FAIL ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-	if (!ok)
-		failures++;
-}
-
-#define CHECK(cond, ...) report(!!(cond), __VA_ARGS__)
+#include "raw_ep.h"
 
 /* ioctl must fail with @err (0: succeed) */
 static int check_ioctl(const char *what, int fd, unsigned long cmd, void *arg, int err)
@@ -71,60 +51,6 @@ static int check_ioctl(const char *what, int fd, unsigned long cmd, void *arg, i
 	return 1;
 }
 
-struct ep {
-	int fd;
-	struct omx_endpoint_info info;
-	uint8_t *map;
-	struct omx_ring_ctrl *ctrl;
-	uint32_t exp_cons, unexp_cons;
-};
-
-static int open_dev(void)
-{
-	uint32_t v = OMX_ABI_VERSION;
-	int fd = open(OMX_DEVICE_PATH, O_RDWR);
-
-	if (fd < 0 || ioctl(fd, OMX_CMD_DECLARE_ABI_VERSION, &v) < 0) {
-		perror(OMX_DEVICE_PATH);
-		exit(2);
-	}
-	return fd;
-}
-
-static void *map_ep(int fd)
-{
-	return mmap(NULL, OMX_ENDPOINT_MMAP_LEN, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-}
-
-/* NO_SHARED: board 0 -> board 1 must go through the wire (veth pair) */
-static void ep_open(struct ep *ep, uint32_t board, uint32_t index)
-{
-	struct omx_endpoint_open req = {
-		.board_index = board, .endpoint_index = index,
-		.flags = OMX_ENDPOINT_OPEN_NO_SHARED,
-	};
-
-	memset(ep, 0, sizeof(*ep));
-	ep->fd = open_dev();
-	if (ioctl(ep->fd, OMX_CMD_OPEN_ENDPOINT, &req) < 0 ||
-	    ioctl(ep->fd, OMX_CMD_GET_ENDPOINT_INFO, &ep->info) < 0) {
-		fprintf(stderr, "endpoint %u of board %u: %s\n", index, board, strerror(errno));
-		exit(2);
-	}
-	ep->map = map_ep(ep->fd);
-	if (ep->map == MAP_FAILED) {
-		perror("mmap");
-		exit(2);
-	}
-	ep->ctrl = (struct omx_ring_ctrl *)(ep->map + OMX_CTRL_OFFSET);
-}
-
-static void ep_close(struct ep *ep)
-{
-	munmap(ep->map, OMX_ENDPOINT_MMAP_LEN);
-	close(ep->fd);
-}
-
 static uint32_t frag_len_of(uint32_t mtu)
 {
 	uint32_t frame = mtu + OMX_ETH_HLEN;
@@ -136,66 +62,23 @@ static uint32_t frag_len_of(uint32_t mtu)
 	return OMX_MEDIUM_FRAG_LEN(frame);
 }
 
-static int peer_lookup(int fd, const uint8_t *mac, int create)
-{
-	struct omx_peer_lookup req = { .flags = create ? OMX_PEER_LOOKUP_CREATE : 0 };
-
-	memcpy(req.mac, mac, 6);
-	if (ioctl(fd, OMX_CMD_PEER_LOOKUP, &req) < 0)
-		return -errno;
-	return (int)req.peer_index;
-}
-
-static uint64_t counter(int fd, uint32_t board, int index)
-{
-	struct omx_board_counters c = { .board_index = board };
-
-	if (ioctl(fd, OMX_CMD_GET_COUNTERS, &c) < 0) {
-		perror("GET_COUNTERS");
-		exit(2);
-	}
-	return c.values[index];
-}
-
 static uint32_t load_acquire(uint32_t *p)
 {
 	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
 }
 
 /*
- * Next event of a ring, waiting up to @ms: copied out and consumed.
- * Returns 0 with @evt filled (and the recvq slot copied to @data if
- * non-NULL), -1 on timeout.
+ * 0 or -1, as next_event(); but a failing WAIT_EVENT is a FAIL of its own
+ * here, so that a broken wait cannot pass for the quiet some checks expect.
  */
-static int next_event(struct ep *ep, int unexp, unsigned int ms, struct omx_event *evt,
-		      uint8_t *data)
+static int take_event(struct ep *ep, int unexp, unsigned int ms, struct omx_event *evt,
+		      uint8_t *slot)
 {
-	uint32_t *cons = unexp ? &ep->unexp_cons : &ep->exp_cons;
-	uint32_t *prodp = unexp ? &ep->ctrl->unexp_prod : &ep->ctrl->exp_prod;
-	uint32_t *ucons = unexp ? &ep->ctrl->unexp_cons : &ep->ctrl->exp_cons;
-	uint32_t n = unexp ? OMX_UNEXP_EVENTS : OMX_EXP_EVENTS;
-	size_t off = unexp ? OMX_UNEXP_EVENTQ_OFFSET : OMX_EXP_EVENTQ_OFFSET;
-	struct omx_wait w;
+	int err = ep_event(ep, unexp, ms, evt, slot);
 
-	while (load_acquire(prodp) == *cons) {
-		w.exp_cons = ep->exp_cons;
-		w.unexp_cons = ep->unexp_cons;
-		w.timeout_ms = ms;
-		w.status = 99;
-		if (ioctl(ep->fd, OMX_CMD_WAIT_EVENT, &w) < 0) {
-			report(0, "WAIT_EVENT: %s", strerror(errno));
-			return -1;
-		}
-		if (w.status == OMX_WAIT_TIMEOUT && load_acquire(prodp) == *cons)
-			return -1;
-	}
-	memcpy(evt, ep->map + off + (*cons % n) * OMX_EVENT_LEN, sizeof(*evt));
-	if (data && unexp)
-		memcpy(data, ep->map + OMX_RECVQ_OFFSET + (*cons % n) * OMX_RECVQ_SLOT_LEN,
-		       OMX_RECVQ_SLOT_LEN);
-	(*cons)++;
-	__atomic_store_n(ucons, *cons, __ATOMIC_RELEASE);
-	return 0;
+	if (err < 0)
+		report(0, "WAIT_EVENT: %s", strerror(-err));
+	return err ? -1 : 0;
 }
 
 static void fill(uint8_t *buf, size_t len, unsigned int seed)
@@ -269,7 +152,7 @@ static void exchange(const char *path, struct ep *s, struct ep *r, uint16_t peer
 		snprintf(what, sizeof(what), "%s TINY %u bytes", path, tiny_sizes[i]);
 		CHECK(send_msg(s, OMX_CMD_SEND_TINY, peer, r->info.endpoint_index,
 			       r->info.session_id, seq, data, tiny_sizes[i], 0, 0) == 0, "%s sent", what);
-		if (next_event(r, 1, 2000, &e, NULL))
+		if (take_event(r, 1, 2000, &e, NULL))
 			report(0, "%s: no event", what);
 		else
 			check_msg_event(what, &e, OMX_EVT_RECV_TINY, back, s->info.endpoint_index,
@@ -283,7 +166,7 @@ static void exchange(const char *path, struct ep *s, struct ep *r, uint16_t peer
 		CHECK(send_msg(s, OMX_CMD_SEND_SMALL, peer, r->info.endpoint_index,
 			       r->info.session_id, seq, data, small_sizes[i], 0, 0) == 0, "%s sent", what);
 		expect_slot = r->unexp_cons % OMX_UNEXP_EVENTS;
-		if (next_event(r, 1, 2000, &e, slot))
+		if (take_event(r, 1, 2000, &e, slot))
 			report(0, "%s: no event", what);
 		else
 			check_msg_event(what, &e, OMX_EVT_RECV_SMALL, back, s->info.endpoint_index,
@@ -310,7 +193,7 @@ static void exchange(const char *path, struct ep *s, struct ep *r, uint16_t peer
 			snprintf(what, sizeof(what), "%s MEDIUM %u bytes frag %u/%u", path, msg_len,
 				 f, nfrags);
 			expect_slot = r->unexp_cons % OMX_UNEXP_EVENTS;
-			if (next_event(r, 1, 2000, &e, slot))
+			if (take_event(r, 1, 2000, &e, slot))
 				report(0, "%s: no event", what);
 			else
 				check_msg_event(what, &e, OMX_EVT_RECV_MEDIUM_FRAG, back,
@@ -337,7 +220,7 @@ static void connect_pair(const char *path, struct ep *s, struct ep *r, uint16_t 
 	struct omx_event e;
 
 	CHECK(ioctl(s->fd, OMX_CMD_SEND_CONNECT, &req) == 0, "%s CONNECT request sent", path);
-	if (next_event(r, 1, 2000, &e, NULL)) {
+	if (take_event(r, 1, 2000, &e, NULL)) {
 		report(0, "%s CONNECT request: no event", path);
 		return;
 	}
@@ -352,7 +235,7 @@ static void connect_pair(const char *path, struct ep *s, struct ep *r, uint16_t 
 
 	rep.peer_index = e.peer_index;
 	CHECK(ioctl(r->fd, OMX_CMD_SEND_CONNECT, &rep) == 0, "%s CONNECT reply sent", path);
-	if (next_event(s, 0, 2000, &e, NULL)) {
+	if (take_event(s, 0, 2000, &e, NULL)) {
 		report(0, "%s CONNECT reply: no event", path);
 		return;
 	}
@@ -381,7 +264,7 @@ static void answers(const char *path, struct ep *s, struct ep *r, uint16_t back,
 	struct omx_event e;
 
 	CHECK(ioctl(r->fd, OMX_CMD_SEND_LIBACK, &ack) == 0, "%s LIBACK sent", path);
-	if (next_event(s, 0, 2000, &e, NULL))
+	if (take_event(s, 0, 2000, &e, NULL))
 		report(0, "%s LIBACK: no event", path);
 	else
 		CHECK(e.type == OMX_EVT_RECV_LIBACK && e.peer_index == peer &&
@@ -391,7 +274,7 @@ static void answers(const char *path, struct ep *s, struct ep *r, uint16_t back,
 		      "%s LIBACK event fields (type %u)", path, e.type);
 
 	CHECK(ioctl(r->fd, OMX_CMD_SEND_NACK_LIB, &nack) == 0, "%s NACK_LIB sent", path);
-	if (next_event(s, 0, 2000, &e, NULL))
+	if (take_event(s, 0, 2000, &e, NULL))
 		report(0, "%s NACK_LIB: no event", path);
 	else
 		CHECK(e.type == OMX_EVT_RECV_NACK_LIB && e.peer_index == peer &&
@@ -402,7 +285,7 @@ static void answers(const char *path, struct ep *s, struct ep *r, uint16_t back,
 
 	ack.session ^= 1;
 	CHECK(ioctl(r->fd, OMX_CMD_SEND_LIBACK, &ack) == 0, "%s LIBACK with a wrong session sent", path);
-	CHECK(next_event(s, 0, 300, &e, NULL) == -1, "%s LIBACK with a wrong session not delivered", path);
+	CHECK(take_event(s, 0, 300, &e, NULL) == -1, "%s LIBACK with a wrong session not delivered", path);
 }
 
 /* s sends to r's endpoint @dst with @session; s must get NACK @type. */
@@ -415,7 +298,7 @@ static void expect_nack(const char *what, struct ep *s, uint16_t peer, uint8_t d
 
 	CHECK(send_msg(s, OMX_CMD_SEND_TINY, peer, dst, session, seq, &byte, 1, 0, 0) == 0,
 	      "%s: TINY sent", what);
-	if (next_event(s, 0, 2000, &e, NULL)) {
+	if (take_event(s, 0, 2000, &e, NULL)) {
 		report(0, "%s: no NACK", what);
 		return;
 	}
@@ -583,14 +466,6 @@ static void check_mmap(struct ep *s)
 	}
 }
 
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 struct waiter {
 	struct ep *ep;
 	int ret, err;
@@ -630,9 +505,9 @@ static void drain(struct ep *ep)
 {
 	struct omx_event e;
 
-	while (next_event(ep, 1, 0, &e, NULL) == 0)
+	while (take_event(ep, 1, 0, &e, NULL) == 0)
 		;
-	while (next_event(ep, 0, 0, &e, NULL) == 0)
+	while (take_event(ep, 0, 0, &e, NULL) == 0)
 		;
 }
 
@@ -672,7 +547,7 @@ static void check_wait(struct ep *s, struct ep *r, uint16_t peer)
 	w.timeout_ms = 0;
 	CHECK(ioctl(r->fd, OMX_CMD_WAIT_EVENT, &w) == 0 && w.status == OMX_WAIT_TIMEOUT,
 	      "WAIT_EVENT: no event beyond the consumer index given");
-	next_event(r, 1, 0, &e, NULL);
+	take_event(r, 1, 0, &e, NULL);
 	CHECK(poll(&pfd, 1, 0) == 0, "poll: nothing once consumed");
 
 	start_waiter(&t, &wt, r);
@@ -695,7 +570,7 @@ static void check_wait(struct ep *s, struct ep *r, uint16_t peer)
 		 seqgen++, &byte, 1, 0, 0);
 	pthread_join(t, NULL);
 	CHECK(wt.ret == 0 && wt.w.status == OMX_WAIT_EVENT, "an arriving event wakes a sleeper");
-	next_event(r, 1, 0, &e, NULL);
+	take_event(r, 1, 0, &e, NULL);
 
 	sigaction(SIGUSR1, &sa, NULL);
 	start_waiter(&t, &wt, r);
@@ -734,7 +609,7 @@ static void check_overflow(struct ep *s, struct ep *r, uint16_t peer, uint16_t b
 	for (i = 0; i < OMX_UNEXP_EVENTS; i++) {
 		uint8_t slot[OMX_RECVQ_SLOT_LEN];
 
-		if (next_event(r, 1, 0, &e, slot))
+		if (take_event(r, 1, 0, &e, slot))
 			break;
 		fill(data, 100, seq0 + i);
 		intact += e.type == OMX_EVT_RECV_SMALL && e.msg.seqnum == (uint16_t)(seq0 + i) &&
@@ -744,7 +619,7 @@ static void check_overflow(struct ep *s, struct ep *r, uint16_t peer, uint16_t b
 	      OMX_UNEXP_EVENTS, intact);
 	send_msg(s, OMX_CMD_SEND_TINY, peer, r->info.endpoint_index, r->info.session_id,
 		 seqgen, data, 1, 0, 0);
-	CHECK(next_event(r, 1, 2000, &e, NULL) == 0 && e.msg.seqnum == seqgen,
+	CHECK(take_event(r, 1, 2000, &e, NULL) == 0 && e.msg.seqnum == seqgen,
 	      "overflow: delivery resumes once consumed");
 	seqgen++;
 
@@ -767,9 +642,10 @@ static int run_pair(void)
 	struct omx_board_info bi = { .board_index = 1 };
 	int p_ab, p_ba, p_aa;
 
-	ep_open(&a, 0, 0);
-	ep_open(&b, 1, 1);
-	ep_open(&c, 0, 2);
+	/* NO_SHARED: board 0 -> board 1 must go through the wire (veth pair) */
+	ep_open(&a, 0, 0, OMX_ENDPOINT_OPEN_NO_SHARED);
+	ep_open(&b, 1, 1, OMX_ENDPOINT_OPEN_NO_SHARED);
+	ep_open(&c, 0, 2, OMX_ENDPOINT_OPEN_NO_SHARED);
 	CHECK(a.info.session_id && b.info.session_id && c.info.session_id &&
 	      a.info.session_id != b.info.session_id, "session ids are random and non-zero");
 	CHECK(a.info.mtu == 9000 && b.info.mtu == 9000, "endpoint info: mtu %u", a.info.mtu);
@@ -858,10 +734,10 @@ static int run_quiet(uint32_t board, uint32_t index, unsigned int secs)
 	struct ep r;
 	int got;
 
-	ep_open(&r, board, index);
+	ep_open(&r, board, index, OMX_ENDPOINT_OPEN_NO_SHARED);
 	printf("ready\n");
-	got = next_event(&r, 1, secs * 1000, &e, NULL) == 0 ||
-		next_event(&r, 0, 0, &e, NULL) == 0;
+	got = take_event(&r, 1, secs * 1000, &e, NULL) == 0 ||
+		take_event(&r, 0, 0, &e, NULL) == 0;
 	CHECK(!got, "endpoint %u of board %u received nothing in %u s", index, board, secs);
 	if (got)
 		printf("got event type %u\n", e.type);
@@ -877,7 +753,7 @@ static int run_dead(uint32_t board, const char *ifname)
 	pthread_t t;
 	FILE *f;
 
-	ep_open(&r, board, 0);
+	ep_open(&r, board, 0, OMX_ENDPOINT_OPEN_NO_SHARED);
 	pfd.fd = r.fd;
 	start_waiter(&t, &wt, &r);
 	f = fopen("/sys/module/omx/parameters/ifnames", "w");
@@ -940,11 +816,11 @@ static int run_serve(void)
 	struct omx_event e;
 	struct ep r;
 
-	ep_open(&r, 0, 1);
+	ep_open(&r, 0, 1, OMX_ENDPOINT_OPEN_NO_SHARED);
 	n = build_plan(frag_len_of(r.info.mtu), plan);
 	printf("serving endpoint 1, session %08x\n", r.info.session_id);
 	for (tries = 0; tries < 600; tries++)
-		if (next_event(&r, 1, 100, &e, NULL) == 0)
+		if (take_event(&r, 1, 100, &e, NULL) == 0)
 			break;
 	if (tries == 600 || e.type != OMX_EVT_RECV_CONNECT_REQUEST) {
 		report(0, "serve: no CONNECT request");
@@ -970,7 +846,7 @@ static int run_serve(void)
 
 		/* the client may resend its request until our reply arrives */
 		do {
-			if (next_event(&r, 1, 5000, &e, slot)) {
+			if (take_event(&r, 1, 5000, &e, slot)) {
 				report(0, "serve: message %u of %u missing", i, n);
 				return 1;
 			}
@@ -992,17 +868,6 @@ static int run_serve(void)
 	return failures ? 1 : 0;
 }
 
-static int parse_mac(const char *s, uint8_t *mac)
-{
-	unsigned int m[6], i;
-
-	if (sscanf(s, "%x:%x:%x:%x:%x:%x", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5]) != 6)
-		return -1;
-	for (i = 0; i < 6; i++)
-		mac[i] = (uint8_t)m[i];
-	return 0;
-}
-
 static int run_client(const char *macstr)
 {
 	static struct plan_msg plan[64];
@@ -1019,7 +884,7 @@ static int run_client(const char *macstr)
 		fprintf(stderr, "bad MAC %s\n", macstr);
 		return 2;
 	}
-	ep_open(&s, 0, 2);
+	ep_open(&s, 0, 2, OMX_ENDPOINT_OPEN_NO_SHARED);
 	n = build_plan(frag_len_of(s.info.mtu), plan);
 	peer = peer_lookup(s.fd, mac, 1);
 	CHECK(peer >= 0, "client: server is peer %d", peer);
@@ -1033,7 +898,7 @@ static int run_client(const char *macstr)
 			report(0, "client: SEND_CONNECT: %s", strerror(errno));
 			return 1;
 		}
-		while (!session && next_event(&s, 0, 500, &e, NULL) == 0) {
+		while (!session && take_event(&s, 0, 500, &e, NULL) == 0) {
 			if (e.type == OMX_EVT_RECV_NACK_LIB &&
 			    e.nack_lib.nack_type == OMX_NACK_TYPE_ENDPT_CLOSED)
 				nacks++;
@@ -1058,7 +923,7 @@ static int run_client(const char *macstr)
 		}
 	}
 	report(1, "client: %u messages sent", n);
-	if (next_event(&s, 0, 30000, &e, NULL))
+	if (take_event(&s, 0, 30000, &e, NULL))
 		report(0, "client: no LIBACK");
 	else
 		CHECK(e.type == OMX_EVT_RECV_LIBACK && e.liback.acknum == n &&

@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "omx_abi.h"
+#include "raw_ep.h"
 
 static const char *errname(int err)
 {
@@ -192,17 +193,6 @@ static int cmd_open(__u32 board)
 		printf("errno=%s\n", errname(-fd));
 	else
 		printf("opened=%u\n", eid);
-	return 0;
-}
-
-static int parse_mac(const char *s, __u8 *mac)
-{
-	unsigned int b[6], i;
-
-	if (sscanf(s, "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]) != 6)
-		return -1;
-	for (i = 0; i < 6; i++)
-		mac[i] = (__u8)b[i];
 	return 0;
 }
 
