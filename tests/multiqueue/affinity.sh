@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# omx-vm: --no-slub-debug --topology multiqueue --smp 4,sockets=2,cores=2 --timeout 600
+# Run by tests/multiqueue/binding.sh at its end, in its boot: the same
+# two-package multiqueue guests (one boot of two 4-vCPU guests less).
 # omx_affinity (docs/man/omx_affinity.1) against /proc, the driver's
 # counters (omx_endpoint_info) and the classes the placements imply.
 # Each guest has 2 packages of 2 cores, each package one L3 (hwloc in
@@ -86,7 +87,7 @@ start cache 2 taskset -c 3
 start op 3 taskset -c 0
 start shared 5 taskset -c 0
 for t in sc cache op shared; do t_check "$t: exchange done" omx_xchg_wait $t "${EID[$t]}"; done
-omx_barrier exchanged
+omx_barrier aff-exchanged
 # a process named irqbalance, for the warning
 cp /bin/sleep /tmp/irqbalance
 /tmp/irqbalance 120 &
@@ -181,9 +182,9 @@ t_match "another user: queue, owner and class unknown" \
 	"^board 0 endpoint 3: queue=- irq=- cpus=- pid=- command=- .* class=\? allowed_class=\? busy=no\$" "$out"
 t_nomatch "another user: no rx lines" 'rx cpu=' "$out"
 
-omx_barrier checked
+omx_barrier aff-checked
 omx_xchg_release sc cache op shared
-omx_barrier closed
+omx_barrier aff-closed
 
 # --- module unloaded ---
 omx_unload

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# omx-vm: --no-slub-debug --topology multiqueue --smp 4,sockets=2,cores=2 --timeout 900
+# omx-vm: --no-slub-debug --topology multiqueue --smp 4,sockets=2,cores=2 --timeout 1200
 # Queue-aware process binding (docs/binding.md), checked from
 # /proc/PID/status, not from the library's word, on guests of two
 # packages of two cores: with the NIC hashing endpoint E onto queue E % 4
@@ -160,4 +160,8 @@ t_check "none, core: on the one queue's core ($q0)" test "$(allowed none_core)" 
 omx_barrier none-checked
 omx_xchg_release none_auto none_core
 omx_mq_set_channels 4 && omx_mq_bind_irqs
+
+# omx_affinity's suite needs these same guests: it runs in this boot
+bash tests/multiqueue/affinity.sh "$@"
+t_check "tests/multiqueue/affinity.sh passed (its checks above)" test $? = 0
 t_done
