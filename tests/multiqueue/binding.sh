@@ -142,8 +142,13 @@ t_check "cache: the other cores of queue 2's L3 ($want)" test "$(allowed cache2)
 omx_barrier cases-checked
 omx_xchg_release multi pkg cache2
 
-# --- steering none: one rx queue on both nodes
-omx_mq_set_channels 1
+# --- steering none: one rx queue on both nodes.  virtio-net spreads the
+# one vector's affinity over all CPUs when the queue count changes, and
+# until that vector next fires the report follows that spread (core then
+# leaves the process alone: unit-tested) or, once it fired, the one CPU
+# x86 picked: bind it, as an admin would, so the case is the same on
+# every run
+omx_mq_set_channels 1 && omx_mq_bind_irqs
 omx_barrier l1
 t_match "one queue: mode none" '^board 0 steering: mode=none source=single-queue queues=1 ' \
 	"$(omx_endpoint_info -b 0)"
