@@ -218,25 +218,6 @@ static void fuzz_frame(const uint8_t *data, size_t size)
 		check_pull(&pkt.pull);
 }
 
-/* payload bytes a description declares (what validate checks against) */
-static uint32_t declared_payload(const struct omx_pkt *p)
-{
-	switch (p->type) {
-	case OMX_PKT_TYPE_HOST_REPLY:
-		return p->host_reply.hostname_len;
-	case OMX_PKT_TYPE_TINY:
-		return p->tiny.length;
-	case OMX_PKT_TYPE_SMALL:
-		return p->small.length;
-	case OMX_PKT_TYPE_MEDIUM:
-		return p->medium.frag_length;
-	case OMX_PKT_TYPE_PULL_REPLY:
-		return p->pull_reply.frame_length;
-	default:
-		return 0;
-	}
-}
-
 /* A description of a frame to send, as a sender fills it. */
 static void fuzz_struct(const uint8_t *data, size_t size)
 {
@@ -255,7 +236,7 @@ static void fuzz_struct(const uint8_t *data, size_t size)
 		REQUIRE(omx_wire_encode(&pkt, small, sizeof(small)) == 0);
 		return;
 	}
-	payload = declared_payload(&pkt);
+	payload = fuzz_declared_payload(&pkt);
 	if (payload > OMX_MTU_MAX)
 		payload = OMX_MTU_MAX;
 

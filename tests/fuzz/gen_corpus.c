@@ -37,30 +37,12 @@ static void put(const char *name, uint8_t mode, const void *data, size_t len)
 	written++;
 }
 
-static uint32_t payload_of(const struct omx_pkt *p)
-{
-	switch (p->type) {
-	case OMX_PKT_TYPE_HOST_REPLY:
-		return p->host_reply.hostname_len;
-	case OMX_PKT_TYPE_TINY:
-		return p->tiny.length;
-	case OMX_PKT_TYPE_SMALL:
-		return p->small.length;
-	case OMX_PKT_TYPE_MEDIUM:
-		return p->medium.frag_length;
-	case OMX_PKT_TYPE_PULL_REPLY:
-		return p->pull_reply.frame_length;
-	default:
-		return 0;
-	}
-}
-
 /* One valid packet: as a received frame and as a description. */
 static void packet(const char *name, struct omx_pkt *p, uint32_t raw_payload)
 {
 	static uint8_t buf[OMX_MTU_MAX + 64];
 	char fname[256];
-	uint32_t payload = p->type == OMX_PKT_TYPE_RAW ? raw_payload : payload_of(p);
+	uint32_t payload = p->type == OMX_PKT_TYPE_RAW ? raw_payload : fuzz_declared_payload(p);
 	size_t hlen, i;
 
 	hlen = omx_wire_encode(p, buf, sizeof(buf));
