@@ -131,6 +131,7 @@ static void omx_partner_fail_sends(struct omx_partner *p, mx_status_code_t code)
 	omx_list_for_each_safe(pos, tmp, &p->notifywait)
 		omx_req_complete(ep, omx_container_of(pos, struct omx_req, link), code);
 	p->frames_in_flight = 0;
+	p->probed = false;
 }
 
 /* Fails every send and connect to @p; the next send connects again. */

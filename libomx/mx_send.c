@@ -110,6 +110,44 @@ static int omx_send_frames(struct omx_partner *p, struct omx_req *r)
 	return 0;
 }
 
+/*
+ * Tail-loss probe (docs/mx-api.md, "Loss recovery"): a lost last message
+ * leaves the receiver nothing to report a gap from, and only the resend
+ * timer would find it.  So two smoothed round trips plus the receiver's
+ * ack delay and a clock tick after the newest send, if no ack moved
+ * since, that newest message goes again: it either fills the tail or,
+ * arriving after a hole, makes the receiver report the hole.  0: no
+ * probe (no round trip measured yet, or the resend timer comes first).
+ */
+static uint32_t omx_probe_delay(const struct omx_partner *p)
+{
+	uint32_t pto;
+
+	if (!p->srtt_ms)
+		return 0;
+	pto = 2 * p->srtt_ms + omx_config.ack_delay_ms + 1;
+	if (pto < OMX_PTO_MIN_MS)
+		pto = OMX_PTO_MIN_MS;
+	return pto < p->rto_ms ? pto : 0;
+}
+
+static struct omx_req *omx_newest_unacked(struct omx_partner *p)
+{
+	if (omx_list_empty(&p->unacked))
+		return NULL;
+	return omx_container_of(p->unacked.prev, struct omx_req, link);
+}
+
+/* Wakes the timers for the probe of @p's newest send, if one is due. */
+static void omx_probe_arm(struct omx_partner *p)
+{
+	struct omx_req *r = omx_newest_unacked(p);
+	uint32_t pto = omx_probe_delay(p);
+
+	if (r && pto && !p->probed)
+		omx_partner_arm(p, r->last_send_ms + pto);
+}
+
 /* Sends what the window allows among the queued sends of @p. */
 void omx_send_try_waiting(struct omx_partner *p)
 {
@@ -147,6 +185,7 @@ void omx_send_try_waiting(struct omx_partner *p)
 			continue;
 		}
 	}
+	omx_probe_arm(p);
 }
 
 /*
@@ -233,6 +272,8 @@ void omx_handle_ack(struct omx_partner *p, uint16_t ack)
 	if (omx_seq_after(ack, p->next_send_seq) || !omx_seq_after(ack, p->acked_seq))
 		return;
 	p->acked_seq = ack;
+	/* the ack moved: the newest send may be probed again */
+	p->probed = false;
 	now = omx_now_ms();
 	omx_list_for_each_safe(pos, tmp, &p->unacked) {
 		struct omx_req *r = omx_container_of(pos, struct omx_req, link);
@@ -248,6 +289,7 @@ void omx_handle_ack(struct omx_partner *p, uint16_t ack)
 		omx_partner_arm(p, r->last_send_ms + p->rto_ms);
 	}
 	omx_send_try_waiting(p);
+	omx_probe_arm(p);
 }
 
 /* Resends @r now; false if it can never go (completed with an error). */
@@ -367,6 +409,25 @@ static uint64_t omx_req_deadline(struct omx_req *r)
 	return r->start_ms + r->timeout_ms;
 }
 
+/* The tail-loss probe of @p, once per ack, if its time came. */
+static void omx_send_probe(struct omx_partner *p, uint64_t now, uint64_t *next)
+{
+	struct omx_req *r = omx_newest_unacked(p);
+	uint32_t pto = omx_probe_delay(p);
+
+	if (!r || !pto || p->probed)
+		return;
+	if (now < r->last_send_ms + pto) {
+		omx_next(next, r->last_send_ms + pto);
+		return;
+	}
+	/* no window cut: only a gap it reveals is a loss */
+	p->probed = true;
+	p->ep->stats.resent_probe++;
+	if (omx_resend(p, r, now))
+		omx_next(next, now + p->rto_ms);
+}
+
 void omx_send_timers(struct omx_partner *p, uint64_t now, uint64_t *next)
 {
 	struct omx_list *pos, *tmp;
@@ -401,6 +462,7 @@ void omx_send_timers(struct omx_partner *p, uint64_t now, uint64_t *next)
 		}
 		omx_next(next, r->last_send_ms + p->rto_ms);
 	}
+	omx_send_probe(p, now, next);
 	omx_list_for_each_safe(pos, tmp, &p->waiting) {
 		struct omx_req *r = omx_container_of(pos, struct omx_req, link);
 

@@ -69,6 +69,7 @@ extern struct omx_config omx_config;
 #define OMX_OOO_SEQ_AHEAD	128	/* how far ahead a kept frame may be */
 #define OMX_OOO_BYTES_MAX	(8U << 20)	/* payload kept per endpoint */
 #define OMX_RTO_MIN_MS		10
+#define OMX_PTO_MIN_MS		4	/* tail-loss probe: at the earliest */
 #define OMX_RTO_MAX_MS		2000
 #define OMX_CONNECT_RETRY_MAX_MS	1000
 /* Synchronous marks (older omx peers) remembered ahead of their messages. */
@@ -258,6 +259,7 @@ struct omx_partner {
 	uint32_t cwnd_acc;		/* acked frames towards the next +1 */
 	uint32_t srtt_ms, rttvar_ms;	/* 0: no sample yet */
 	uint32_t rto_ms;		/* resend the oldest after this */
+	bool probed;			/* tail-loss probe sent since the last ack */
 	uint64_t last_reduce_ms;	/* the window shrinks once per round trip */
 	bool stalled;			/* sends wait for the window */
 	/* receive side */

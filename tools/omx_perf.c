@@ -1175,11 +1175,12 @@ static void print_stats(mx_endpoint_t ep)
 	if (omx_get_endpoint_stats(ep, &s, sizeof(s)) != MX_SUCCESS)
 		return;
 	fprintf(stderr,
-		"omx_perf: transport: resent_timeout=%llu resent_fast=%llu gap_reports=%llu ooo_kept=%llu ooo_dropped=%llu duplicates=%llu window_stalls=%llu zombies_failed=%llu\n",
+		"omx_perf: transport: resent_timeout=%llu resent_fast=%llu gap_reports=%llu ooo_kept=%llu ooo_dropped=%llu duplicates=%llu window_stalls=%llu zombies_failed=%llu resent_probe=%llu\n",
 		(unsigned long long)s.resent_timeout, (unsigned long long)s.resent_fast,
 		(unsigned long long)s.gap_reports, (unsigned long long)s.ooo_kept,
 		(unsigned long long)s.ooo_dropped, (unsigned long long)s.duplicates,
-		(unsigned long long)s.window_stalls, (unsigned long long)s.zombies_failed);
+		(unsigned long long)s.window_stalls, (unsigned long long)s.zombies_failed,
+		(unsigned long long)s.resent_probe);
 }
 
 static int run_server(struct perf *p, bool once)

@@ -24,6 +24,7 @@ struct omx_endpoint_stats {
 	uint64_t duplicates;		/* frames received twice, dropped */
 	uint64_t window_stalls;		/* times sends to a partner waited for its window */
 	uint64_t zombies_failed;	/* early-completed sends that never got their ack */
+	uint64_t resent_probe;		/* last sends resent as a tail-loss probe */
 };
 
 /*

@@ -378,7 +378,7 @@ int conf_child_paths(uint32_t board_a, uint32_t board_b)
 	       " resent=%llu gaps=%llu dups=%llu\n",
 	       failed, (unsigned long long)(l1 - l0), (unsigned long long)(l2 - l1),
 	       (unsigned long long)(t1 - t0), regions,
-	       (unsigned long long)(sa.resent_timeout + sa.resent_fast),
+	       (unsigned long long)(sa.resent_timeout + sa.resent_fast + sa.resent_probe),
 	       (unsigned long long)sb.gap_reports, (unsigned long long)sb.duplicates);
 	mx_close_endpoint(b);
 	mx_close_endpoint(a);

@@ -86,7 +86,8 @@ static void check_issend_is_rndv(struct conf *c, uint32_t len)
 	 */
 	if (omx_get_endpoint_stats(c->a, &st1, sizeof(st1)) == MX_SUCCESS)
 		resent = st1.resent_timeout - st0.resent_timeout +
-			 st1.resent_fast - st0.resent_fast;
+			 st1.resent_fast - st0.resent_fast +
+			 st1.resent_probe - st0.resent_probe;
 	snprintf(name, sizeof(name), "  then completes with the receive, one RNDV (or resends of it) and no eager frame");
 	mt_check(p[0].done && p[1].done && p[0].st.code == MX_STATUS_SUCCESS &&
 		 p[1].st.code == MX_STATUS_SUCCESS && p[0].st.xfer_length == len &&

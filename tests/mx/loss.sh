@@ -37,10 +37,13 @@ for b in 0 1; do
 	stats=$(printf '%s\n' "$out" | sed -n 's/^stats: //p')
 	stat() { printf '%s\n' "$stats" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 	kept=$(stat ooo_kept) fast=$(stat resent_fast) slow=$(stat resent_timeout)
+	probe=$(stat resent_probe)
 	t_check "board $b: frames after a gap were kept (ooo_kept=$kept)" test "${kept:-0}" -gt 0
 	t_check "board $b: gaps repaired by gap reports (resent_fast=$fast)" test "${fast:-0}" -gt 0
 	t_check "board $b: fewer timer resends than fast ones ($slow < $fast)" \
 		test "${slow:-1}" -lt "${fast:-0}"
+	# a lost last message (or its lost ack) is found by the probe
+	t_check "board $b: tail losses probed (resent_probe=$probe)" test "${probe:-0}" -gt 0
 done
 for v in veth0 veth1; do
 	stats=$(tc -s qdisc show dev "$v")

@@ -333,14 +333,15 @@ int main(int argc, char **argv)
 	/* loss.sh checks how the losses were repaired */
 	if (mt_check_ret("omx_get_endpoint_stats",
 			 omx_get_endpoint_stats(ep, &stats, sizeof(stats)), MX_SUCCESS))
-		printf("stats: resent_timeout=%llu resent_fast=%llu gap_reports=%llu ooo_kept=%llu ooo_dropped=%llu duplicates=%llu window_stalls=%llu\n",
+		printf("stats: resent_timeout=%llu resent_fast=%llu gap_reports=%llu ooo_kept=%llu ooo_dropped=%llu duplicates=%llu window_stalls=%llu resent_probe=%llu\n",
 		       (unsigned long long)stats.resent_timeout,
 		       (unsigned long long)stats.resent_fast,
 		       (unsigned long long)stats.gap_reports,
 		       (unsigned long long)stats.ooo_kept,
 		       (unsigned long long)stats.ooo_dropped,
 		       (unsigned long long)stats.duplicates,
-		       (unsigned long long)stats.window_stalls);
+		       (unsigned long long)stats.window_stalls,
+		       (unsigned long long)stats.resent_probe);
 	mx_close_endpoint(ep);
 	mx_finalize();
 	return mt_exit_status();
