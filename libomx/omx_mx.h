@@ -69,7 +69,7 @@ extern struct omx_config omx_config;
 #define OMX_OOO_SEQ_AHEAD	128	/* how far ahead a kept frame may be */
 #define OMX_OOO_BYTES_MAX	(8U << 20)	/* payload kept per endpoint */
 #define OMX_RTO_MIN_MS		10
-#define OMX_PTO_MIN_MS		4	/* tail-loss probe: at the earliest */
+#define OMX_PTO_MIN_MS		10	/* tail-loss probe: at the earliest (as Linux TCP) */
 #define OMX_RTO_MAX_MS		2000
 #define OMX_CONNECT_RETRY_MAX_MS	1000
 /* Synchronous marks (older omx peers) remembered ahead of their messages. */
