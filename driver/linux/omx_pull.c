@@ -14,10 +14,15 @@
  * Flow control: the replies requested and not received from one peer,
  * by all pulls of all endpoints, stay under that peer's window (struct
  * omx_pull_fc), which grows while replies come and halves when one is
- * found lost (AIMD).  Each active pull may hold its fair share of it
- * (at least OMX_PULL_SPAN_MIN frames); a pull that finds no room is
- * "stalled" and tries again when a reply of its endpoint frees room or,
- * with nothing of its own outstanding, at the next jiffy.
+ * found lost (AIMD).  The pulls of one endpoint take the window in the
+ * order they started, as MX matched their messages: the oldest asks for
+ * as much as the window holds (up to "pull_blocks" blocks), the next
+ * ones for what it leaves.  Messages complete one after the other; equal
+ * shares made every message of a stream complete near the end of the
+ * whole stream (a debug kernel: none of 22 4 MiB messages within 10 s).
+ * A pull that finds no room is "stalled" and tries again, oldest first,
+ * when a reply of its endpoint frees room or, with nothing of its own
+ * outstanding, at the next jiffy.
  *
  * Recovery: every requested frame gets a ticket, its order among all the
  * frames the pull asked for (again).  The responder answers PULLs in
@@ -287,12 +292,11 @@ static u32 omx_pull_room(const struct omx_pull *pull)
 {
 	const struct omx_pull_fc *fc = pull->fc;
 	u32 cap = READ_ONCE(omx_pull_blocks) * OMX_PULL_REPLIES_PER_BLOCK;
-	u32 share = max_t(u32, fc->cwnd / max_t(u32, fc->pulls, 1), OMX_PULL_SPAN_MIN);
 	u32 room;
 
-	if (fc->inflight >= fc->cwnd || pull->inflight >= min(cap, share))
+	if (fc->inflight >= fc->cwnd || pull->inflight >= cap)
 		return 0;
-	room = min(fc->cwnd - fc->inflight, min(cap, share) - pull->inflight);
+	room = min(fc->cwnd - fc->inflight, cap - pull->inflight);
 	/* lost frames go at once; new ones, with replies to come, by spans worth a PULL */
 	if (!pull->lost && room < OMX_PULL_SPAN_MIN && pull->inflight &&
 	    pull->nr_frames - pull->next_frame > room)
@@ -504,8 +508,8 @@ static void omx_pull_fc_detach(struct omx_pull *pull)
 
 	spin_lock(&fc->lock);
 	fc->inflight -= min(fc->inflight, pull->inflight);
-	fc->pulls--;
 	spin_unlock(&fc->lock);
+	list_del(&pull->link);
 	pull->inflight = 0;
 	pull->lost = 0;
 	pull->stalled = false;
@@ -592,6 +596,7 @@ int omx_pull_table_alloc(struct omx_endpoint *ep)
 	if (!table)
 		return -ENOMEM;
 	spin_lock_init(&table->lock);
+	INIT_LIST_HEAD(&table->active);
 	for (i = 0; i < OMX_PULLS_MAX; i++) {
 		table->pulls[i].ep = ep;
 		table->pulls[i].index = i;
@@ -769,9 +774,7 @@ int omx_pull_start(struct omx_endpoint *ep, const struct omx_cmd_pull *cmd)
 	pull->received = 0;
 	pull->last_progress = jiffies;
 	pull->fc = &omx_pull_fcs[array_index_nospec(cmd->peer_index, omx_peers_max)];
-	spin_lock(&pull->fc->lock);
-	pull->fc->pulls++;
-	spin_unlock(&pull->fc->lock);
+	list_add_tail(&pull->link, &table->active);
 	omx_pull_fill(pull, &batch);
 	omx_pull_arm(pull);
 	spin_unlock_bh(&table->lock);
@@ -901,20 +904,20 @@ static void omx_pull_got(struct omx_pull *pull, u32 i)
 }
 
 /*
- * Room freed by a reply of @self may let the stalled pulls of the same
- * endpoint go on (@self took no more than its share): they are tried in
- * slot order after @self, so that none is always last.  Stalled pulls
- * of other endpoints look again from their timer.
+ * Room freed by a reply of @self goes to the pulls of the same endpoint
+ * in the order they started: @self and the stalled ones, oldest first,
+ * so that a younger pull never takes what an older one waits for.
+ * Stalled pulls of other endpoints look again from their timer.
  */
 static void omx_pull_kick(struct omx_pull_table *table, struct omx_pull *self,
 			  struct omx_pull_batch *batch)
 {
-	unsigned int k;
+	struct omx_pull *p;
 
-	for (k = 1; k < OMX_PULLS_MAX && batch->n < OMX_PULL_BATCH; k++) {
-		struct omx_pull *p = &table->pulls[(self->index + k) % OMX_PULLS_MAX];
-
-		if (p->state == OMX_PULL_ACTIVE && p->stalled) {
+	list_for_each_entry(p, &table->active, link) {
+		if (batch->n == OMX_PULL_BATCH)
+			break;
+		if (p == self || p->stalled) {
 			omx_pull_fill(p, batch);
 			omx_pull_arm(p);
 		}
@@ -957,9 +960,7 @@ enum omx_counter_index omx_pull_recv_reply(struct omx_iface *iface,
 		pull->low_block++;
 	if (pull->low_block == pull->nr_blocks) {
 		region = omx_pull_end(pull, OMX_PULL_STATUS_OK);
-	} else {
-		omx_pull_fill(pull, &batch);
-		omx_pull_arm(pull);
+		pull = NULL;
 	}
 	omx_pull_kick(table, pull, &batch);
 	spin_unlock(&table->lock);

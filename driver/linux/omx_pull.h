@@ -65,7 +65,6 @@ enum omx_pull_state {
  * @ssthresh: @cwnd grows by one per reply below this, by one per window above
  * @acked: replies since @cwnd last grew (above @ssthresh)
  * @inflight: reply frames requested and not received, all pulls together
- * @pulls: active pulls to the peer, for their fair share of @cwnd
  * @srtt_us: smoothed PULL -> first reply time, 0 before the first sample
  * @rttvar_us: its mean deviation
  * @recover_until: jiffies; losses seen before it belong to the same event
@@ -76,7 +75,6 @@ struct omx_pull_fc {
 	u32 ssthresh;
 	u32 acked;
 	u32 inflight;
-	u32 pulls;
 	u32 srtt_us;
 	u32 rttvar_us;
 	unsigned long recover_until;
@@ -142,13 +140,15 @@ struct omx_pull {
 	u32 received;
 	u32 status;			/* OMX_PULL_ENDED: enum omx_pull_status */
 	unsigned long last_progress;
-	struct omx_pull_fc *fc;		/* ACTIVE: the peer's, counted in its @pulls */
+	struct omx_pull_fc *fc;		/* ACTIVE: the peer's window */
+	struct list_head link;		/* ACTIVE: in the table's @active */
 	struct omx_pull_block win[OMX_PULL_WINDOW_MAX];
 };
 
 struct omx_pull_table {
 	spinlock_t lock;		/* BH-safe */
 	bool closing;
+	struct list_head active;	/* ACTIVE pulls, oldest first */
 	struct omx_pull pulls[OMX_PULLS_MAX];
 };
 
