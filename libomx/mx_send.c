@@ -138,24 +138,30 @@ static struct omx_req *omx_newest_unacked(struct omx_partner *p)
 	return omx_container_of(p->unacked.prev, struct omx_req, link);
 }
 
-/* Wakes the timers for the probe of @p's newest send, if one is due. */
-static void omx_probe_arm(struct omx_partner *p)
+/* When the probe of @p's newest send is due; 0 if none is (once per ack). */
+static uint64_t omx_probe_deadline(struct omx_partner *p)
 {
 	struct omx_req *r = omx_newest_unacked(p);
 	uint32_t pto = omx_probe_delay(p);
 
-	if (r && pto && !p->probed)
-		omx_partner_arm(p, r->last_send_ms + pto);
+	if (!r || !pto || p->probed)
+		return 0;
+	return r->last_send_ms + pto;
 }
 
-/* Sends what the window allows among the queued sends of @p. */
+/*
+ * Sends what the window allows among the queued sends of @p, then wakes
+ * the timers for the probe of the newest send: a send or an ack (the
+ * callers) may have moved it.
+ */
 void omx_send_try_waiting(struct omx_partner *p)
 {
 	struct mx_endpoint *ep = p->ep;
+	uint64_t probe;
 	struct omx_req *r;
 
 	if (omx_list_empty(&p->waiting))
-		return;
+		goto probe;
 	if (!p->connected) {
 		omx_partner_start_connect(p);
 		return;
@@ -185,7 +191,10 @@ void omx_send_try_waiting(struct omx_partner *p)
 			continue;
 		}
 	}
-	omx_probe_arm(p);
+probe:
+	probe = omx_probe_deadline(p);
+	if (probe)
+		omx_partner_arm(p, probe);
 }
 
 /*
@@ -289,7 +298,6 @@ void omx_handle_ack(struct omx_partner *p, uint16_t ack)
 		omx_partner_arm(p, r->last_send_ms + p->rto_ms);
 	}
 	omx_send_try_waiting(p);
-	omx_probe_arm(p);
 }
 
 /* Resends @r now; false if it can never go (completed with an error). */
@@ -412,13 +420,13 @@ static uint64_t omx_req_deadline(struct omx_req *r)
 /* The tail-loss probe of @p, once per ack, if its time came. */
 static void omx_send_probe(struct omx_partner *p, uint64_t now, uint64_t *next)
 {
+	uint64_t due = omx_probe_deadline(p);
 	struct omx_req *r = omx_newest_unacked(p);
-	uint32_t pto = omx_probe_delay(p);
 
-	if (!r || !pto || p->probed)
+	if (!due)
 		return;
-	if (now < r->last_send_ms + pto) {
-		omx_next(next, r->last_send_ms + pto);
+	if (now < due) {
+		omx_next(next, due);
 		return;
 	}
 	/* no window cut: only a gap it reveals is a loss */
