@@ -76,9 +76,10 @@ echo "overload: $sent tiny frames for $N messages; $stats"
 slow=$(printf '%s\n' "$stats" | tr ' ' '\n' | sed -n 's/^resent_timeout=//p')
 t_check "  the stop was felt: the resend timer expired (${slow:-none})" test "${slow:-0}" -ge 1
 # doubling from the 10 ms floor, 7 expiries fit in the stop; TCG hiccups
-# in the rest of the stream add some (14 to 19 measured); without backoff
-# the 10 ms floor would expire 100 times in the stop alone
-t_check "  and backed off: at most 30 expiries" test "${slow:-99}" -le 30
+# in the rest of the stream add some (14 to 19 measured, 32 with a build
+# running beside the guest); without backoff the 10 ms floor would
+# expire 100 times in the stop alone
+t_check "  and backed off: at most 50 expiries" test "${slow:-99}" -le 50
 t_check "  at most 100 frames more than messages ($sent for $N)" test "$sent" -le $((N + 100))
 
 # Errors: clear message, non-zero exit.
