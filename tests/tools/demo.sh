@@ -14,7 +14,7 @@ t_check "demo-cluster.sh exits 0" test "$st" -eq 0
 text=$(cat "$out")
 t_match "the other node is seen" "^== node$OMX_NODE sees node$((1 - OMX_NODE))\$" "$text"
 if [ "$OMX_NODE" = 0 ]; then
-	t_match "omx_perf printed a 1 MiB stream row" '^stream +poll +1048576 ' "$text"
+	t_match "omx_perf printed a 1 MiB stream row" '^stream +block +1048576 ' "$text"
 	t_match "TCP on the same link, 1 MiB stream" '^tcp,stream,1048576,20,[0-9.]+$' "$text"
 	for e in 4 5 6 7; do
 		q=$((e % 4))
