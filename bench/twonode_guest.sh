@@ -12,7 +12,10 @@
 # "frames,WHAT,N": eth0 tx packets of node0 during each run.
 . tests/vm/lib.sh
 me=$OMX_NODE
-ITERS=${BENCH_ITERS:-20}
+# arguments after the node: ITERS and omx_perf's mode (bench/twonode)
+ITERS=${2:-20}
+MODE=${3:-block}
+[ "$me" = 1 ] || echo "bench: $ITERS iterations, omx_perf -M $MODE"
 ip addr add "10.78.0.$((me + 1))/24" dev eth0
 omx_wait_for 10 sh -c 'omx_info | grep -q "^board 0: .*status=up,running"'
 omx_barrier up
@@ -54,7 +57,7 @@ else
 	omx_lookup perf > /dev/null
 	start=$(date +%s.%N)
 	t0=$(tx)
-	timeout 500 omx_perf -v -d node1:0 -t both -s 16384 -S 4194304 -m 2 -n "$ITERS" -w 2 -f csv \
+	timeout 500 omx_perf -v -d node1:0 -M "$MODE" -t both -s 16384 -S 4194304 -m 2 -n "$ITERS" -w 2 -f csv \
 		> /tmp/omx.csv 2>&1
 	echo "omx_perf exit $? in $(echo "$(date +%s.%N) $start" | awk '{printf "%.1f", $1-$2}') s"
 	echo "frames,omx,$(($(tx) - t0))"
