@@ -7,7 +7,7 @@ $(error config.mk missing: run ./configure first (scripts/install-deps installs 
 endif
 include config.mk
 
-USER_DIRS := libomx tools tests/driver tests/unit tests/fuzz bench firmware-patch/vnic firmware-patch/xdp
+USER_DIRS := libomx fabric tools tests/driver tests/unit tests/fuzz bench firmware-patch/vnic firmware-patch/xdp
 # directories being written: built once they have a Makefile
 USER_DIRS += $(patsubst %/Makefile,%,$(wildcard examples/Makefile tests/mx/Makefile))
 CHECKPATCH_DIR := $(CURDIR)/.cache/checkpatch
@@ -25,7 +25,9 @@ user: $(USER_DIRS)
 $(USER_DIRS):
 	$(MAKE) -C $@
 
-tools tests/driver: libomx
+tools tests/driver fabric: libomx
+# the unit tests check the provider (tests/unit/test_fabric*)
+tests/unit: fabric
 $(filter examples tests/mx,$(USER_DIRS)): libomx
 
 # checkpatch.pl and its data files come from Debian's linux-source tarball.
@@ -97,6 +99,10 @@ ifneq ($(HAVE_HWLOC),1)
 INST_TOOLS := $(filter-out tools/omx_affinity,$(INST_TOOLS))
 endif
 INST_MANS := $(wildcard docs/man/*.[1-9])
+# the libfabric provider, built when libfabric-dev is installed; libfabric
+# looks for it in its own directory, outside PREFIX (docs/fabric.md)
+INST_FABRIC := $(wildcard fabric/libomx-fi.so)
+FABRIC_PROVDIR ?= $(shell pkg-config --variable=libdir libfabric 2>/dev/null)/libfabric
 INST_BUILT := $(INST_LIBS) $(INST_TOOLS) $(INST_BPF) driver/linux/omx.ko
 
 install:
@@ -121,6 +127,7 @@ install:
 		install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man$${m##*.}/$$(basename $$m) || exit 1; \
 	done
 	install -m 0644 driver/linux/omx.ko $(DESTDIR)$(MODDIR)/
+	$(if $(INST_FABRIC),install -D -m 0755 $(INST_FABRIC) $(DESTDIR)$(FABRIC_PROVDIR)/libomx-fi.so)
 	sed -e 's|@SBINDIR@|$(SBINDIR)|g' tools/omx.service > $(DESTDIR)$(UNITDIR)/omx.service
 	install -m 0644 tools/90-omx.rules $(DESTDIR)$(UDEVRULESDIR)/
 	test -e $(DESTDIR)$(SYSCONFDIR)/omx/omx.conf || \
@@ -137,6 +144,7 @@ uninstall:
 	-rmdir $(DESTDIR)$(PREFIX)/lib/omx 2> /dev/null
 	for m in $(INST_MANS); do rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$$(basename $$m); done
 	rm -f $(DESTDIR)$(MODDIR)/omx.ko $(DESTDIR)$(UNITDIR)/omx.service
+	rm -f $(DESTDIR)$(FABRIC_PROVDIR)/libomx-fi.so
 	rm -f $(DESTDIR)$(UDEVRULESDIR)/90-omx.rules
 	# an edited configuration stays
 	! cmp -s etc/omx.conf $(DESTDIR)$(SYSCONFDIR)/omx/omx.conf || \
