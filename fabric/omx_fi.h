@@ -129,6 +129,7 @@ _Static_assert(sizeof(struct omx_fi_opctx) <= sizeof(struct fi_context),
 
 struct omx_fi_fabric {
 	struct fid_fabric fabric_fid;
+	unsigned int refs;	/* domains and EQs open on it */
 };
 
 struct omx_fi_domain {
@@ -210,6 +211,9 @@ struct omx_fi_ep {
 /* omx_fi_fabric.c */
 int omx_fi_fabric_open(struct fi_fabric_attr *attr, struct fid_fabric **fabric,
 		       void *context);
+/* omx_fi_eq.c */
+int omx_fi_eq_open(struct fid_fabric *fabric, struct fi_eq_attr *attr,
+		   struct fid_eq **eq, void *context);
 /* omx_fi_domain.c */
 int omx_fi_domain_open(struct fid_fabric *fabric, struct fi_info *info,
 		       struct fid_domain **domain, void *context);

@@ -17,6 +17,7 @@ static int domain_close(struct fid *fid)
 
 	if (dom->refs)
 		return -FI_EBUSY;	/* libfabric wants children closed first */
+	dom->fabric->refs--;
 	free(dom);
 	return 0;
 }
@@ -117,6 +118,7 @@ int omx_fi_domain_open(struct fid_fabric *fabric, struct fi_info *info,
 	dom->domain_fid.mr = &omx_fi_nosys_mr;
 	dom->fabric = container_of(fabric, struct omx_fi_fabric, fabric_fid);
 	dom->board = board;
+	dom->fabric->refs++;
 	*domain = &dom->domain_fid;
 	return 0;
 }

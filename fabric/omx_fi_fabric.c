@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The fabric object: holds the MX library (mx_init) for as long as it is
- * open, and opens domains.  No passive endpoints (FI_EP_RDM only), no
- * event queues or wait sets (manual progress, no blocking reads yet).
+ * open, and opens domains and event queues (omx_fi_eq.c).  No passive
+ * endpoints (FI_EP_RDM only) and no wait sets.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +13,8 @@ static int fabric_close(struct fid *fid)
 {
 	struct omx_fi_fabric *fab = container_of(fid, struct omx_fi_fabric, fabric_fid.fid);
 
+	if (fab->refs)
+		return -FI_EBUSY;	/* domains and EQs are closed first */
 	free(fab);
 	omx_fi_mx_put();
 	return 0;
@@ -32,12 +34,6 @@ static int fabric_passive_ep(struct fid_fabric *fabric, struct fi_info *info,
 			     struct fid_pep **pep, void *context)
 {
 	return -FI_ENOSYS;	/* FI_EP_MSG is not offered */
-}
-
-static int fabric_eq_open(struct fid_fabric *fabric, struct fi_eq_attr *attr,
-			  struct fid_eq **eq, void *context)
-{
-	return -FI_ENOSYS;	/* no asynchronous AV inserts or CM events yet */
 }
 
 static int fabric_wait_open(struct fid_fabric *fabric, struct fi_wait_attr *attr,
@@ -63,7 +59,7 @@ static struct fi_ops_fabric fabric_ops = {
 	.size = sizeof(struct fi_ops_fabric),
 	.domain = omx_fi_domain_open,
 	.passive_ep = fabric_passive_ep,
-	.eq_open = fabric_eq_open,
+	.eq_open = omx_fi_eq_open,
 	.wait_open = fabric_wait_open,
 	.trywait = fabric_trywait,
 	.domain2 = fabric_domain2,
