@@ -86,6 +86,7 @@ struct omx_fi_addr {
 struct omx_fi_params {
 	uint32_t endpoint_key;
 	uint32_t connect_timeout_ms;
+	int board;		/* FI_OMX_BOARD: the only board listed, or -1: all */
 };
 
 extern struct fi_provider omx_fi_prov;

@@ -23,6 +23,7 @@
 struct omx_fi_params omx_fi_params = {
 	.endpoint_key = 0x4f4d5846,	/* "OMXF" */
 	.connect_timeout_ms = 30000,
+	.board = -1,
 };
 
 /* mx_init is process-wide: one init for every fabric the process opens */
@@ -180,9 +181,26 @@ static int omx_fi_getinfo(uint32_t version, const char *node, const char *servic
 		omx_fi_mx_put();
 		return -FI_ENODATA;
 	}
+	if (omx_fi_params.board >= 0 && (uint32_t)omx_fi_params.board >= nboards) {
+		char msg[96];
+
+		snprintf(msg, sizeof(msg), "FI_OMX_BOARD=%d but only %u board(s) attached",
+			 omx_fi_params.board, nboards);
+		OMX_FI_WARN(FI_LOG_CORE, "omx: %s\n", msg);
+		omx_fi_tell_user(hints, msg);
+		omx_fi_mx_put();
+		return -FI_ENODATA;
+	}
 	for (uint32_t b = 0; b < nboards; b++) {
 		struct fi_info *one;
 
+		/*
+		 * Applications that take the first fi_info (Open MPI's mtl ofi
+		 * among them) cannot be told a domain name: FI_OMX_BOARD,
+		 * set per process, chooses the board for them.
+		 */
+		if (omx_fi_params.board >= 0 && b != (uint32_t)omx_fi_params.board)
+			continue;
 		ret = omx_fi_info_build(version, hints, b, &one, &why);
 		if (ret == -FI_ENODATA) {
 			OMX_FI_INFO(FI_LOG_CORE, "board %u does not match the hints: %s\n", b, why);
@@ -223,6 +241,11 @@ static void omx_fi_read_params(void)
 			"the key of the address they inserted (default 0x4f4d5846)");
 	fi_param_define(&omx_fi_prov, "connect_timeout_ms", FI_PARAM_INT,
 			"milliseconds fi_av_insert waits for its connections (default 30000)");
+	fi_param_define(&omx_fi_prov, "board", FI_PARAM_INT,
+			"list only this omx board (its domain omx<board>) in fi_getinfo; "
+			"default: every board, board 0 first");
+	if (fi_param_get_int(&omx_fi_prov, "board", &v) == FI_SUCCESS && v >= 0)
+		omx_fi_params.board = v;
 	if (fi_param_get_int(&omx_fi_prov, "endpoint_key", &v) == FI_SUCCESS)
 		omx_fi_params.endpoint_key = (uint32_t)v;
 	if (fi_param_get_int(&omx_fi_prov, "connect_timeout_ms", &v) == FI_SUCCESS && v > 0)

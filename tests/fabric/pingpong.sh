@@ -37,6 +37,14 @@ t_match "fi_info -p omx: tagged caps" 'caps: .*FI_TAGGED' "$out"
 t_match "fi_info -p omx: untagged caps" 'caps: .*FI_MSG' "$out"
 t_match "fi_info -p omx: board 0 is domain omx0" 'name: omx0' "$out"
 t_match "fi_info -p omx: board 1 is domain omx1" 'name: omx1' "$out"
+# FI_OMX_BOARD: the way to choose a board without naming a domain
+out=$(FI_OMX_BOARD=1 timeout 30 fi_info -p omx 2>&1)
+t_match "FI_OMX_BOARD=1: domain omx1 listed" 'domain: omx1' "$out"
+t_nomatch "FI_OMX_BOARD=1: domain omx0 not listed" 'domain: omx0' "$out"
+out=$(FI_OMX_BOARD=2 timeout 30 fi_info -p omx 2>&1)
+st=$?
+t_check "FI_OMX_BOARD=2 (no such board): fi_info fails" test "$st" != 0
+t_match "FI_OMX_BOARD=2: says why" 'FI_OMX_BOARD=2 but only 2 board' "$out"
 
 # pingpong MODE PORT ARGS...: fi_pingpong server on board 1, client on
 # board 0, MODE msg or tagged; their out-of-band TCP on 127.0.0.1:PORT.

@@ -42,7 +42,7 @@ unset FI_PROVIDER FI_LOG_LEVEL
 
 fi_info -l 2>&1 | grep -q '^omx:' || problem "fi_info -l does not list omx (not loaded from $FI_PROVIDER_PATH)"
 vars=$(fi_info -e 2>/dev/null | tr -d '\0')
-for v in FI_OMX_ENDPOINT_KEY FI_OMX_CONNECT_TIMEOUT_MS; do
+for v in FI_OMX_ENDPOINT_KEY FI_OMX_CONNECT_TIMEOUT_MS FI_OMX_BOARD; do
 	grep -q "$v" <<< "$vars" || problem "fi_info -e does not show $v"
 done
 
