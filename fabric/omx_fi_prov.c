@@ -115,15 +115,23 @@ void omx_fi_mx_put(void)
 	pthread_mutex_unlock(&omx_fi_mx_lock);
 }
 
-/* Did the application name omx explicitly (hints or FI_PROVIDER)? */
+/*
+ * Did the application name omx explicitly: in its hints, FI_PROVIDER, or
+ * Open MPI's provider include list?  Open MPI filters providers itself,
+ * after fi_getinfo, with hints that name none; mpirun passes its --mca
+ * settings to the ranks as OMPI_MCA_* variables, which is where we see
+ * mtl_ofi_provider_include (4.x) or opal_common_ofi_provider_include (5.x).
+ */
 static bool omx_fi_asked_by_name(const struct fi_info *hints)
 {
-	const char *names[2] = {
+	const char *names[] = {
 		hints && hints->fabric_attr ? hints->fabric_attr->prov_name : NULL,
 		getenv("FI_PROVIDER"),
+		getenv("OMPI_MCA_mtl_ofi_provider_include"),
+		getenv("OMPI_MCA_opal_common_ofi_provider_include"),
 	};
 
-	for (int i = 0; i < 2; i++) {
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		const char *p = names[i];
 
 		/* "omx", or "omx;ofi_rxm"-style lists, or "^..." exclusions */

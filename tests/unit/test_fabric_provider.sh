@@ -7,7 +7,8 @@
 #  - its FI_OMX_* variables are not registered (fi_info -e);
 #  - without /dev/omx, `fi_info -p omx` does not fail, or fails without
 #    the sentence naming /dev/omx and the module, or prints it more than
-#    once; or FI_PROVIDER=omx does not say it either;
+#    once; or FI_PROVIDER=omx or Open MPI's
+#    OMPI_MCA_mtl_ofi_provider_include=omx does not say it either;
 #  - a plain fi_info (omx not named) prints anything about omx.
 # With /dev/omx present (a guest with the module) the last three checks
 # become: fi_info -p omx lists an FI_EP_RDM endpoint of provider omx.
@@ -64,6 +65,10 @@ else
 	FI_PROVIDER=omx fi_info > /dev/null 2> "$tmp/err2"
 	grep -q 'omx provider: unavailable: .*/dev/omx' "$tmp/err2" ||
 		problem "FI_PROVIDER=omx fi_info did not say that /dev/omx is missing"
+	# Open MPI names its providers in an MCA variable, not in the hints
+	OMPI_MCA_mtl_ofi_provider_include=omx fi_info > /dev/null 2> "$tmp/err4"
+	grep -q 'omx provider: unavailable: .*/dev/omx' "$tmp/err4" ||
+		problem "OMPI_MCA_mtl_ofi_provider_include=omx fi_info did not say that /dev/omx is missing"
 	fi_info > /dev/null 2> "$tmp/err3"
 	! grep -q 'omx' "$tmp/err3" ||
 		problem "a plain fi_info talks about omx: $(head -n 1 "$tmp/err3")"
