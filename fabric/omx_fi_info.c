@@ -90,8 +90,14 @@ static int check_hints(uint32_t version, const struct fi_info *h, uint32_t board
 		if (d->av_type != FI_AV_UNSPEC && d->av_type != FI_AV_MAP)
 			return refuse(why, "domain_attr.av_type: only FI_AV_MAP");
 		/* mr_mode bits are what the application can live with: we need none */
-		if (d->cq_data_size > 0)
-			return refuse(why, "domain_attr.cq_data_size: no remote CQ data");
+		/*
+		 * cq_data_size is not refused: the answer says 0, and a caller
+		 * that wants remote CQ data must check it (FI_REMOTE_CQ_DATA in
+		 * caps is refused above).  Open MPI's mtl ofi asks for 4 bytes
+		 * in its default tag mode, calls fi_getinfo once, and falls
+		 * back to the ofi_tag_1 layout when the answer has fewer:
+		 * refusing left Open MPI without a provider.
+		 */
 		if (d->mr_key_size > 0)
 			return refuse(why, "domain_attr.mr_key_size: no memory registration keys");
 	}

@@ -86,10 +86,23 @@ int main(void)
 	fi_freeinfo(info);
 	fi_freeinfo(h);
 
-	/* Open MPI's FI_REMOTE_CQ_DATA probe must fail so that it uses ofi_tag_1 */
+	/*
+	 * Open MPI's default tag mode asks for 4 bytes of CQ data in its one
+	 * fi_getinfo and uses ofi_tag_1 when the answer has fewer: the board
+	 * must match, with cq_data_size 0.
+	 */
 	h = ompi_hints();
 	h->domain_attr->cq_data_size = sizeof(int);
-	expect_refused("cq_data_size 4 (ofi_tag_full probe)", h);
+	info = NULL;
+	CHECK_EQ(omx_fi_info_build(V, h, 0, &info, &why), 0);
+	if (info)
+		CHECK_EQ(info->domain_attr->cq_data_size, 0);
+	fi_freeinfo(info);
+	fi_freeinfo(h);
+	/* ...but remote CQ data as a capability is refused */
+	h = ompi_hints();
+	h->caps |= FI_REMOTE_CQ_DATA;
+	expect_refused("FI_REMOTE_CQ_DATA", h);
 
 	/* no hints: our defaults, without the secondary FI_DIRECTED_RECV */
 	check_context("no hints");
