@@ -136,7 +136,14 @@ ssize_t omx_fi_recv_common(struct omx_fi_ep *ep, const struct iovec *iov, size_t
 	op->flags = flags | FI_RECV;
 	op->buf = count ? iov[0].iov_base : NULL;
 	op->src = 0;
-	if ((ep->caps & FI_DIRECTED_RECV) && src != FI_ADDR_UNSPEC) {
+	/*
+	 * fi_addr 0 names no peer here (FI_AV_MAP addresses are pointers to
+	 * our omx_fi_peer), and Open MPI's mtl ofi passes 0 as the source of
+	 * the receive for a synchronous send's acknowledgement in its
+	 * ofi_tag_1 layout, where the source is in the tag: 0 means any
+	 * source, like FI_ADDR_UNSPEC, instead of failing MPI_Ssend.
+	 */
+	if ((ep->caps & FI_DIRECTED_RECV) && src != FI_ADDR_UNSPEC && src != 0) {
 		struct omx_fi_peer *peer;
 
 		err = omx_fi_ep_peer(ep, src, &peer);
