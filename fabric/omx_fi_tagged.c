@@ -68,7 +68,8 @@ static ssize_t send_inject(struct omx_fi_ep *ep, const struct iovec *iov, size_t
 	if (!s)
 		return -FI_EAGAIN;
 	for (size_t i = 0; i < count; i++) {
-		memcpy(s->data + off, iov[i].iov_base, iov[i].iov_len);
+		if (iov[i].iov_len)
+			memcpy(s->data + off, iov[i].iov_base, iov[i].iov_len);
 		off += iov[i].iov_len;
 	}
 	seg.segment_ptr = s->data;
@@ -97,8 +98,19 @@ ssize_t omx_fi_send_common(struct omx_fi_ep *ep, const struct iovec *iov, size_t
 	flags |= FI_SEND;
 	if (flags & FI_INJECT)
 		return send_inject(ep, iov, count, peer, match, context, flags);
-	if (!op)
-		return -FI_EINVAL;	/* mode FI_CONTEXT: the caller's fi_context */
+	if (!op) {
+		/*
+		 * No fi_context to keep the operation's state in.  Allowed for
+		 * a send that reports no completion (FI_SELECTIVE_COMPLETION
+		 * bind, no FI_COMPLETION) and fits an inject slot: Open MPI
+		 * acknowledges a synchronous send with such a 0-byte
+		 * fi_tsendmsg, context NULL.  It goes as an inject; an error
+		 * on it has no context to be reported with.
+		 */
+		if (omx_fi_want_completion(ep, flags) || iov_total(iov, count) > OMX_FI_INJECT_SIZE)
+			return -FI_EINVAL;
+		return send_inject(ep, iov, count, peer, match, NULL, flags);
+	}
 	err = to_segments(iov, count, segs);
 	if (err)
 		return err;
