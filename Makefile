@@ -7,7 +7,7 @@ $(error config.mk missing: run ./configure first (scripts/install-deps installs 
 endif
 include config.mk
 
-USER_DIRS := libomx fabric tools tests/driver tests/unit tests/fuzz bench firmware-patch/vnic firmware-patch/xdp
+USER_DIRS := libomx fabric tools tests/driver tests/unit tests/fuzz tests/fabric bench firmware-patch/vnic firmware-patch/xdp
 # directories being written: built once they have a Makefile
 USER_DIRS += $(patsubst %/Makefile,%,$(wildcard examples/Makefile tests/mx/Makefile))
 CHECKPATCH_DIR := $(CURDIR)/.cache/checkpatch

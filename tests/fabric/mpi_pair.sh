@@ -1,0 +1,99 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# omx-vm: --topology pair --timeout 300
+# Debian's Open MPI, unchanged, over the omx libfabric provider in one
+# guest: pml cm + mtl ofi restricted to provider omx, rank 0 on board 0
+# and rank 1 on board 1 (tests/fabric/rank_board sets FI_OMX_BOARD per
+# rank), boards talking over the veth pair.  Runs our MPI correctness
+# program (tests/fabric/mpi_check.c: point-to-point 0 B..4 MiB, ANY_SOURCE
+# and ANY_TAG, probe and mprobe, Issend, cancel, collectives) and
+# NetPIPE's NPopenmpi up to 1 MiB.  Checks that Open MPI's verbose
+# selection names the ofi mtl and provider omx, and that both boards'
+# omx frame and byte counters grew by what the programs sent.
+. tests/vm/lib.sh
+
+export OMX_DISABLE_SHARED=1
+top=$OMX_TOP
+if ! command -v mpirun > /dev/null || [ ! -x "$top/tests/fabric/mpi_check" ] ||
+   [ ! -f "$top/fabric/libomx-fi.so" ]; then
+	t_fail "mpirun, tests/fabric/mpi_check and fabric/libomx-fi.so present (scripts/install-deps; make)"
+	t_done
+	exit 1
+fi
+
+counter() {
+	omx_counters -b "$1" | sed -n "s/^  $2: //p"
+}
+declare -A before after
+snap() {
+	local b n
+	for b in 0 1; do
+		for n in tx_frames rx_frames tx_bytes rx_bytes; do
+			eval "$1[$b.$n]=\$(counter $b $n)"
+		done
+	done
+}
+
+# The one mpirun line of the README, plus what a test needs: root, the
+# build tree's provider and library, verbose selection, no shared-memory
+# btl (pml cm sends everything through the mtl anyway).
+mpi() {
+	timeout -k 5 "$1" mpirun --allow-run-as-root --oversubscribe -np 2 \
+		--mca pml cm --mca mtl ofi --mca mtl_ofi_provider_include omx \
+		--mca btl self --mca mtl_base_verbose 100 \
+		-x FI_PROVIDER_PATH="$top/fabric" -x LD_LIBRARY_PATH="$top/libomx" \
+		-x OMX_DISABLE_SHARED \
+		"$top/tests/fabric/rank_board" "${@:2}"
+}
+
+# counters_moved WHAT FRAMES BYTES: each board sent and received at least
+# FRAMES frames and BYTES bytes since the last snap before
+counters_moved() {
+	local b n d min
+	snap after
+	for b in 0 1; do
+		for n in tx_frames rx_frames tx_bytes rx_bytes; do
+			d=$((after[$b.$n] - before[$b.$n]))
+			case $n in *frames) min=$2 ;; *) min=$3 ;; esac
+			echo "  [$1] board $b $n: +$d"
+			t_check "$1: board $b $n grew by at least $min" test "$d" -ge "$min"
+		done
+	done
+}
+
+snap before
+t0=$(date +%s)
+out=$(mpi 180 "$top/tests/fabric/mpi_check" 2>&1)
+st=$?
+echo "  [mpi_check] $(($(date +%s) - t0)) s"
+printf '%s\n' "$out" | grep -v 'mca: base\|mca:base' | sed 's/^/  [mpi_check] /'
+[ "$st" -ne 124 ] || echo "  [mpi_check] killed after 180 s"
+t_check "mpi_check: exit status 0" test "$st" = 0
+t_match "Open MPI selected the ofi mtl" 'Selected component \[ofi\]' "$out"
+# Open MPI 4.1 prints the domain it chose: each rank's own board
+t_match "rank on board 0: mtl ofi uses omx domain omx0" 'mtl:ofi:provider: omx0' "$out"
+t_match "rank on board 1: mtl ofi uses omx domain omx1" 'mtl:ofi:provider: omx1' "$out"
+t_nomatch "no other provider" 'mtl:ofi:provider: [^o]' "$out"
+t_match "rank 0 on board 0" 'rank_board: rank 0 on board 0' "$out"
+t_match "rank 1 on board 1" 'rank_board: rank 1 on board 1' "$out"
+for c in 'point-to-point ring, 37 sizes 0..4194304' 'MPI_ANY_SOURCE' 'MPI_Iprobe of nothing' \
+	'MPI_Issend' 'MPI_Cancel' 'MPI_Barrier' 'MPI_Bcast' 'MPI_Allreduce' 'MPI_Alltoall'; do
+	t_match "mpi_check: $c" "^ok - $c" "$out"
+done
+t_nomatch "mpi_check: no failed check" '^not ok' "$out"
+# the sweep alone sends 37 messages each way, its two largest 8 MiB
+counters_moved mpi_check 37 8388608
+
+snap before
+out=$(mpi 120 NPopenmpi -p 0 -n 20 -u 1048576 -o /tmp/np.out 2>&1)
+st=$?
+printf '%s\n' "$out" | grep -v 'mca: base\|mca:base' | tail -n 8 | sed 's/^/  [NPopenmpi] /'
+t_check "NPopenmpi: exit status 0" test "$st" = 0
+t_match "NPopenmpi: mtl ofi uses provider omx" 'mtl:ofi:provider: omx[01]' "$out"
+np=$(cat /tmp/np.out 2>/dev/null)
+printf '%s\n' "$np" | tail -n 3 | sed 's/^/  [np.out] /'
+# last line: bytes, Mbps, seconds; 1 MiB reached at a non-zero rate
+t_match "NPopenmpi: reached 1 MiB at a non-zero rate" '^ *1048576 +[0-9]*[1-9][0-9.]* ' \
+	"$(tail -n 1 /tmp/np.out 2>/dev/null)"
+# 20 round trips of 1 MiB alone: 20 MiB each way
+counters_moved NPopenmpi 40 20971520
+t_done
