@@ -25,7 +25,8 @@ user: $(USER_DIRS)
 $(USER_DIRS):
 	$(MAKE) -C $@
 
-tools tests/driver fabric: libomx
+# bench/mx_test_cost links with libomx/libmyriexpress.so
+tools tests/driver fabric bench: libomx
 # the unit tests check the provider (tests/unit/test_fabric*)
 tests/unit: fabric
 $(filter examples tests/mx,$(USER_DIRS)): libomx
