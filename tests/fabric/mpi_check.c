@@ -8,6 +8,9 @@
  * what came).  Exit status 1 if any check failed.
  *
  *   mpi_check [--max BYTES]   largest point-to-point size (default 4 MiB)
+ *   mpi_check --die RANK      no checks: rank RANK kills itself (SIGKILL)
+ *                             while rank 0 waits in MPI_Recv for it, so
+ *                             that the job must end with an error, not hang
  *
  * Checks: a point-to-point ring sweep 0 B..max (inject, eager and
  * rendezvous sizes and their edges) with every byte and a guard after the
@@ -21,12 +24,14 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <mpi.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define GUARD_LEN	16
 #define GUARD_BYTE	0xa5
@@ -437,9 +442,37 @@ static void check_alltoall(void)
 	verdict("MPI_Alltoall of 1, 1000 and 40000 ints per rank");
 }
 
+/* Rank victim dies mid-run; rank 0 is left in a receive from it. */
+static int die(int victim)
+{
+	char b[1024];
+
+	if (victim <= 0 || victim >= nranks) {
+		if (rank == 0)
+			fprintf(stderr, "mpi_check: --die wants a rank from 1 to %d\n", nranks - 1);
+		MPI_Finalize();
+		return 2;
+	}
+	/* a first exchange, so that the ranks are past their connections */
+	if (rank == 0) {
+		MPI_Recv(b, sizeof(b), MPI_BYTE, victim, 90, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+		printf("# mpi_check: rank 0 waits for rank %d, which dies\n", victim);
+		fflush(stdout);
+		MPI_Recv(b, sizeof(b), MPI_BYTE, victim, 91, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+		printf("not ok - rank 0 received a message from a dead rank\n");
+	} else if (rank == victim) {
+		memset(b, 1, sizeof(b));
+		MPI_Send(b, sizeof(b), MPI_BYTE, 0, 90, MPI_COMM_WORLD);
+		kill(getpid(), SIGKILL);
+	}
+	MPI_Finalize();
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	size_t max = 4u << 20;
+	int victim = -1;
 
 	MPI_Init(&argc, &argv);
 	MPI_Comm_rank(MPI_COMM_WORLD, &rank);
@@ -447,9 +480,11 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--max") && i + 1 < argc) {
 			max = strtoull(argv[++i], NULL, 0);
+		} else if (!strcmp(argv[i], "--die") && i + 1 < argc) {
+			victim = atoi(argv[++i]);
 		} else {
 			if (rank == 0)
-				fprintf(stderr, "usage: mpi_check [--max BYTES]\n");
+				fprintf(stderr, "usage: mpi_check [--max BYTES | --die RANK]\n");
 			MPI_Finalize();
 			return 2;
 		}
@@ -460,6 +495,8 @@ int main(int argc, char **argv)
 		MPI_Finalize();
 		return 2;
 	}
+	if (victim >= 0)
+		return die(victim);
 	if (rank == 0) {
 		printf("# mpi_check: %d ranks, point-to-point up to %zu bytes\n", nranks, max);
 		fflush(stdout);

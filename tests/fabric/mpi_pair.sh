@@ -4,9 +4,10 @@
 # guest: pml cm + mtl ofi restricted to provider omx, rank 0 on board 0
 # and rank 1 on board 1 (tests/fabric/rank_board sets FI_OMX_BOARD per
 # rank), boards talking over the veth pair.  Runs our MPI correctness
-# program (tests/fabric/mpi_check.c: point-to-point 0 B..4 MiB, ANY_SOURCE
-# and ANY_TAG, probe and mprobe, Issend, cancel, collectives) and
-# NetPIPE's NPopenmpi up to 1 MiB.  Checks that Open MPI's verbose
+# program (tests/fabric/mpi_check.c: point-to-point 0 B..16 MiB,
+# ANY_SOURCE and ANY_TAG, probe and mprobe, Issend, cancel, collectives),
+# NetPIPE's NPopenmpi up to 1 MiB, and a job whose rank 1 is killed
+# mid-run, which must end with an error instead of hanging.  Checks that Open MPI's verbose
 # selection names the ofi mtl and provider omx, and that both boards'
 # omx frame and byte counters grew by what the programs sent.
 . tests/vm/lib.sh
@@ -62,7 +63,7 @@ counters_moved() {
 
 snap before
 t0=$(date +%s)
-out=$(mpi 180 "$top/tests/fabric/mpi_check" 2>&1)
+out=$(mpi 180 "$top/tests/fabric/mpi_check" --max 16777216 2>&1)
 st=$?
 echo "  [mpi_check] $(($(date +%s) - t0)) s"
 printf '%s\n' "$out" | grep -v 'mca: base\|mca:base' | sed 's/^/  [mpi_check] /'
@@ -75,13 +76,13 @@ t_match "rank on board 1: mtl ofi uses omx domain omx1" 'mtl:ofi:provider: omx1'
 t_nomatch "no other provider" 'mtl:ofi:provider: [^o]' "$out"
 t_match "rank 0 on board 0" 'rank_board: rank 0 on board 0' "$out"
 t_match "rank 1 on board 1" 'rank_board: rank 1 on board 1' "$out"
-for c in 'point-to-point ring, 37 sizes 0..4194304' 'MPI_ANY_SOURCE' 'MPI_Iprobe of nothing' \
+for c in 'point-to-point ring, 39 sizes 0..16777216' 'MPI_ANY_SOURCE' 'MPI_Iprobe of nothing' \
 	'MPI_Issend' 'MPI_Cancel' 'MPI_Barrier' 'MPI_Bcast' 'MPI_Allreduce' 'MPI_Alltoall'; do
 	t_match "mpi_check: $c" "^ok - $c" "$out"
 done
 t_nomatch "mpi_check: no failed check" '^not ok' "$out"
-# the sweep alone sends 37 messages each way, its two largest 8 MiB
-counters_moved mpi_check 37 8388608
+# the sweep alone sends 39 messages each way, its two largest 24 MiB
+counters_moved mpi_check 39 25165824
 
 snap before
 out=$(mpi 120 NPopenmpi -p 0 -n 20 -u 1048576 -o /tmp/np.out 2>&1)
@@ -96,4 +97,19 @@ t_match "NPopenmpi: reached 1 MiB at a non-zero rate" '^ *1048576 +[0-9]*[1-9][0
 	"$(tail -n 1 /tmp/np.out 2>/dev/null)"
 # 20 round trips of 1 MiB alone: 20 MiB each way
 counters_moved NPopenmpi 40 20971520
+
+# A rank killed mid-run (SIGKILL while rank 0 waits in MPI_Recv for it):
+# mpirun must notice and end the job with an error, well before the
+# timeout.
+t0=$(date +%s)
+out=$(mpi 120 "$top/tests/fabric/mpi_check" --die 1 2>&1)
+st=$?
+dt=$(($(date +%s) - t0))
+printf '%s\n' "$out" | grep -v 'mca: base\|mca:base\|select:' | tail -n 8 | sed 's/^/  [die] /'
+echo "  [die] exit status $st after $dt s"
+t_check "rank 1 killed: the job fails" test "$st" != 0
+t_check "rank 1 killed: the job ends within 60 s (no hang)" test "$dt" -lt 60
+t_match "rank 1 killed: rank 0 was waiting for it" 'rank 0 waits for rank 1, which dies' "$out"
+t_match "rank 1 killed: mpirun names the killed rank" 'rank 1 .*exited on signal 9' "$out"
+t_nomatch "rank 1 killed: nothing received from the dead rank" '^not ok' "$out"
 t_done
