@@ -6,8 +6,9 @@
 # rank), boards talking over the veth pair.  Runs our MPI correctness
 # program (tests/fabric/mpi_check.c: point-to-point 0 B..16 MiB,
 # ANY_SOURCE and ANY_TAG, probe and mprobe, Issend, cancel, collectives),
-# NetPIPE's NPopenmpi up to 1 MiB, and a job whose rank 1 is killed
-# mid-run, which must end with an error instead of hanging.  Checks that Open MPI's verbose
+# NetPIPE's NPopenmpi up to 1 MiB, mpi_check again on 8 ranks (4 per
+# board, up to 1 MiB), and a job whose rank 1 is killed mid-run, which
+# must end with an error instead of hanging.  Checks that Open MPI's verbose
 # selection names the ofi mtl and provider omx, and that both boards'
 # omx frame and byte counters grew by what the programs sent.
 . tests/vm/lib.sh
@@ -38,7 +39,7 @@ snap() {
 # build tree's provider and library, verbose selection, no shared-memory
 # btl (pml cm sends everything through the mtl anyway).
 mpi() {
-	timeout -k 5 "$1" mpirun --allow-run-as-root --oversubscribe -np 2 \
+	timeout -k 5 "$1" mpirun --allow-run-as-root --oversubscribe -np "${NP:-2}" \
 		--mca pml cm --mca mtl ofi --mca mtl_ofi_provider_include omx \
 		--mca btl self --mca mtl_base_verbose 100 \
 		-x FI_PROVIDER_PATH="$top/fabric" -x LD_LIBRARY_PATH="$top/libomx" \
@@ -97,6 +98,25 @@ t_match "NPopenmpi: reached 1 MiB at a non-zero rate" '^ *1048576 +[0-9]*[1-9][0
 	"$(tail -n 1 /tmp/np.out 2>/dev/null)"
 # 20 round trips of 1 MiB alone: 20 MiB each way
 counters_moved NPopenmpi 40 20971520
+
+# 8 ranks, 4 per board (rank_board: even ranks on board 0, odd on 1):
+# every hop of the ring crosses the veth pair, and each endpoint talks
+# to 7 peers.
+snap before
+t0=$(date +%s)
+out=$(NP=8 mpi 180 "$top/tests/fabric/mpi_check" --max 1048576 2>&1)
+st=$?
+echo "  [8 ranks] $(($(date +%s) - t0)) s"
+printf '%s\n' "$out" | grep '^ok\|^not ok\|^#\|mpi_check:' | sed 's/^/  [8 ranks] /'
+t_check "8 ranks: exit status 0" test "$st" = 0
+t_check "8 ranks: four chose omx0" test "$(printf '%s\n' "$out" | grep -c 'mtl:ofi:provider: omx0$')" = 4
+t_check "8 ranks: four chose omx1" test "$(printf '%s\n' "$out" | grep -c 'mtl:ofi:provider: omx1$')" = 4
+t_match "8 ranks: ran on 8 ranks" '^# mpi_check: 8 ranks' "$out"
+t_check "8 ranks: all 9 checks passed" test "$(printf '%s\n' "$out" | grep -c '^ok - ')" = 9
+t_nomatch "8 ranks: no failed check" '^not ok' "$out"
+# the ring: 33 messages from each of the 4 ranks of a board, the two
+# largest (1 MiB and 1 MiB + 1) 8 MiB in all
+counters_moved "8 ranks" 132 8388608
 
 # A rank killed mid-run (SIGKILL while rank 0 waits in MPI_Recv for it):
 # mpirun must notice and end the job with an error, well before the
