@@ -52,7 +52,7 @@ t_match "FI_OMX_BOARD=2: says why" 'FI_OMX_BOARD=2 but only 2 board' "$out"
 pingpong() {
 	local mode=$1 port=$2 srv cli st_s st_c rows iters
 	shift 2
-	iters=10
+	iters=$PP_ITERS
 	srv=/tmp/pp_server.$mode
 	cli=/tmp/pp_client.$mode
 	timeout -k 5 120 fi_pingpong -p omx -e rdm -m "$mode" -d omx1 -B "$port" \
@@ -90,16 +90,18 @@ snap() {
 	done
 }
 
+# round trips per size: 4 keeps each sweep (46 sizes to 6 MiB) short
+PP_ITERS=4
 total=0
 snap before
 pingpong msg 47601 -S all
-t_match "msg: a 0-byte message" '^0 +10 +=10 ' "$(cat /tmp/pp_client.msg)"
-t_match "msg: above inject size (192 B)" '^192 +10 +=10 ' "$(cat /tmp/pp_client.msg)"
-t_match "msg: 1 MiB (rendezvous)" '^1m +10 +=10 ' "$(cat /tmp/pp_client.msg)"
-t_match "msg: 4 MiB" '^4m +10 +=10 ' "$(cat /tmp/pp_client.msg)"
+t_match "msg: a 0-byte message" "^0 +$PP_ITERS +=$PP_ITERS " "$(cat /tmp/pp_client.msg)"
+t_match "msg: above inject size (192 B)" "^192 +$PP_ITERS +=$PP_ITERS " "$(cat /tmp/pp_client.msg)"
+t_match "msg: 1 MiB (rendezvous)" "^1m +$PP_ITERS +=$PP_ITERS " "$(cat /tmp/pp_client.msg)"
+t_match "msg: 4 MiB" "^4m +$PP_ITERS +=$PP_ITERS " "$(cat /tmp/pp_client.msg)"
 total=$((total + nmsg))
 pingpong tagged 47602 -S all
-t_match "tagged: 1 MiB (rendezvous)" '^1m +10 +=10 ' "$(cat /tmp/pp_client.tagged)"
+t_match "tagged: 1 MiB (rendezvous)" "^1m +$PP_ITERS +=$PP_ITERS " "$(cat /tmp/pp_client.tagged)"
 total=$((total + nmsg))
 snap after
 
