@@ -915,12 +915,14 @@ static void omx_pull_kick(struct omx_pull_table *table, struct omx_pull *self,
 	struct omx_pull *p;
 
 	list_for_each_entry(p, &table->active, link) {
-		if (batch->n == OMX_PULL_BATCH)
-			break;
-		if (p == self || p->stalled) {
+		if (p != self && !p->stalled)
+			continue;
+		if (batch->n < OMX_PULL_BATCH)
 			omx_pull_fill(p, batch);
-			omx_pull_arm(p);
-		}
+		else if (p != self)
+			continue;
+		/* @self is re-armed even with a full batch: it just had a reply */
+		omx_pull_arm(p);
 	}
 }
 
