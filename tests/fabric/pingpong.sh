@@ -8,6 +8,9 @@
 # 6 MiB (inject, eager and rendezvous paths) with its data checks; the
 # boards' frame counters must have moved by at least the number of
 # messages, so the bytes really crossed the veth pair through omx.
+# Then tests/fabric/fi_check, between the same two domains: FI_ETRUNC and
+# FI_ECANCELED error completions, FI_DELIVERY_COMPLETE and
+# FI_SELECTIVE_COMPLETION.
 . tests/vm/lib.sh
 
 # boards 0 and 1 must talk over the veth pair, not inside the host
@@ -16,8 +19,9 @@ export FI_PROVIDER_PATH=$OMX_TOP/fabric
 export LD_LIBRARY_PATH=$OMX_TOP/libomx${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 unset FI_PROVIDER FI_LOG_LEVEL
 
-if [ ! -f "$FI_PROVIDER_PATH/libomx-fi.so" ] || ! command -v fi_pingpong > /dev/null; then
-	t_fail "fabric/libomx-fi.so built and fi_pingpong installed (make; scripts/install-deps)"
+if [ ! -f "$FI_PROVIDER_PATH/libomx-fi.so" ] || ! command -v fi_pingpong > /dev/null ||
+   [ ! -x "$OMX_TOP/tests/fabric/fi_check" ]; then
+	t_fail "fabric/libomx-fi.so and tests/fabric/fi_check built, fi_pingpong installed (make; scripts/install-deps)"
 	t_done
 	exit 1
 fi
@@ -112,5 +116,23 @@ for b in 0 1; do
 		echo "  board $b $n: +$d (messages each way: $total)"
 		t_check "board $b $n moved by at least $total" test "$d" -ge "$total"
 	done
+done
+
+t0=$(date +%s)
+out=$(timeout -k 5 120 "$OMX_TOP/tests/fabric/fi_check" 2>&1)
+st=$?
+printf '%s\n' "$out" | sed 's/^/  [fi_check] /'
+echo "  [fi_check] $(($(date +%s) - t0)) s"
+t_check "fi_check: exit status 0" test "$st" = 0
+t_nomatch "fi_check: no failed check" '^not ok' "$out"
+for c in 'truncation of an eager message: error FI_ETRUNC' \
+	'truncation of a rendezvous message: olen' \
+	'truncation of a rendezvous message: the sender.s completion is a success' \
+	'cancel: the receive completes with FI_ECANCELED' \
+	'cancel: the cancelled buffer is untouched' \
+	'FI_DELIVERY_COMPLETE send of 64 B: no completion while nothing is posted' \
+	'FI_DELIVERY_COMPLETE send of 16 KiB: completes once received' \
+	'selective: the send without FI_COMPLETION left no entry'; do
+	t_match "fi_check: $c" "^ok - $c" "$out"
 done
 t_done
