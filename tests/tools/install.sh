@@ -117,6 +117,30 @@ if [ -n "$fabric_dir" ]; then
 	# FI_PROVIDER_PATH); the library path stands in for the skipped ldconfig
 	out=$(env -u FI_PROVIDER_PATH LD_LIBRARY_PATH=$P/lib timeout 30 fi_info -p omx 2>&1)
 	t_match "installed provider: fi_info -p omx lists board 0 as omx0" 'domain: omx0' "$out"
+	# README's mpirun line as it stands (no FI_PROVIDER_PATH), 2 ranks
+	# on board 0: what crosses between them goes inside the host
+	if [ -x tests/fabric/mpi_check ]; then
+		lf0=$(omx_counters -b 0 | sed -n 's/^  local_frames: //p')
+		sp0=$(omx_counters -b 0 | sed -n 's/^  shared_pulls: //p')
+		out=$(env -u FI_PROVIDER_PATH timeout -k 5 120 mpirun --allow-run-as-root \
+			--mca pml cm --mca mtl ofi --mca mtl_ofi_provider_include omx -np 2 \
+			--mca mtl_base_verbose 100 -x LD_LIBRARY_PATH=$P/lib \
+			tests/fabric/mpi_check --max 1048576 2>&1)
+		st=$?
+		printf '%s\n' "$out" | grep '^ok\|^not ok\|^#' | sed 's/^/  [mpirun] /'
+		t_check "installed provider: README's mpirun runs mpi_check" test "$st" = 0
+		t_check "installed provider: both ranks chose omx0" \
+			test "$(printf '%s\n' "$out" | grep -c 'mtl:ofi:provider: omx0$')" = 2
+		t_nomatch "installed provider: no failed check" '^not ok' "$out"
+		lf=$(($(omx_counters -b 0 | sed -n 's/^  local_frames: //p') - lf0))
+		sp=$(($(omx_counters -b 0 | sed -n 's/^  shared_pulls: //p') - sp0))
+		echo "  [mpirun] board 0 local_frames +$lf, shared_pulls +$sp"
+		# the ring's 33 sizes each way, 14 of them above 32 KiB (pulls)
+		t_check "installed provider: the ranks' messages went through omx" \
+			test "$lf" -ge 33 -a "$sp" -ge 14
+	else
+		t_fail "tests/fabric/mpi_check built (libopenmpi-dev)"
+	fi
 fi
 mkdir -p /etc/udev/rules.d
 out=$(udevadm test --action=add /sys/class/misc/omx 2>&1)
