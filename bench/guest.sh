@@ -41,23 +41,8 @@ log() { echo "bench: $*"; }
 . bench/peers.sh
 
 # --- TCP across the veth pair in one namespace ------------------------
-# Both addresses are local, so the kernel would deliver over lo.  Policy
-# routing sends locally generated packets for the other end out of the
-# own veth, and the local table only answers what arrives on a veth.
-ip addr add 10.77.0.1/24 dev veth0
-ip addr add 10.77.0.2/24 dev veth1
-ip rule add pref 10 iif lo to 10.77.0.2 lookup 7701
-ip rule add pref 11 iif lo to 10.77.0.1 lookup 7702
-ip route add 10.77.0.2 dev veth0 src 10.77.0.1 table 7701
-ip route add 10.77.0.1 dev veth1 src 10.77.0.2 table 7702
-ip rule add pref 100 lookup local
-ip rule del pref 0
-for i in all veth0 veth1; do
-	sysctl -qw net.ipv4.conf.$i.rp_filter=0 net.ipv4.conf.$i.accept_local=1
-done
-# static neighbours: no ARP in the figures
-ip neigh replace 10.77.0.2 lladdr "$(cat /sys/class/net/veth1/address)" dev veth0
-ip neigh replace 10.77.0.1 lladdr "$(cat /sys/class/net/veth0/address)" dev veth1
+. bench/veth_tcp.sh
+veth_tcp_setup
 
 tx_packets() { cat /sys/class/net/veth0/statistics/tx_packets; }
 
