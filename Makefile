@@ -105,6 +105,11 @@ INST_MANS := $(wildcard docs/man/*.[1-9])
 INST_FABRIC := $(wildcard fabric/libomx-fi.so)
 FABRIC_PROVDIR ?= $(shell pkg-config --variable=libdir libfabric 2>/dev/null)/libfabric
 INST_BUILT := $(INST_LIBS) $(INST_TOOLS) $(INST_BPF) driver/linux/omx.ko
+# the Wireshark dissector goes where tshark says it loads Lua plugins
+# from (outside PREFIX, as the provider), or where Debian's Wireshark
+# does when tshark is not installed yet (docs/wireshark.md)
+WIRESHARK_LUADIR ?= $(or $(shell tshark -G folders 2>/dev/null | sed -n 's/^Global Lua Plugins:[[:space:]]*//p'),\
+	/usr/lib/$(shell $(CC) -print-multiarch 2>/dev/null)/wireshark/plugins)
 
 install:
 	@missing=; for f in $(INST_BUILT); do test -f $$f || missing="$$missing $$f"; done; \
@@ -129,6 +134,7 @@ install:
 	done
 	install -m 0644 driver/linux/omx.ko $(DESTDIR)$(MODDIR)/
 	$(if $(INST_FABRIC),install -D -m 0755 $(INST_FABRIC) $(DESTDIR)$(FABRIC_PROVDIR)/libomx-fi.so)
+	install -D -m 0644 wireshark/omx.lua $(DESTDIR)$(WIRESHARK_LUADIR)/omx.lua
 	sed -e 's|@SBINDIR@|$(SBINDIR)|g' tools/omx.service > $(DESTDIR)$(UNITDIR)/omx.service
 	install -m 0644 tools/90-omx.rules $(DESTDIR)$(UDEVRULESDIR)/
 	test -e $(DESTDIR)$(SYSCONFDIR)/omx/omx.conf || \
@@ -146,6 +152,7 @@ uninstall:
 	for m in $(INST_MANS); do rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$$(basename $$m); done
 	rm -f $(DESTDIR)$(MODDIR)/omx.ko $(DESTDIR)$(UNITDIR)/omx.service
 	rm -f $(DESTDIR)$(FABRIC_PROVDIR)/libomx-fi.so
+	rm -f $(DESTDIR)$(WIRESHARK_LUADIR)/omx.lua
 	rm -f $(DESTDIR)$(UDEVRULESDIR)/90-omx.rules
 	# an edited configuration stays
 	! cmp -s etc/omx.conf $(DESTDIR)$(SYSCONFDIR)/omx/omx.conf || \

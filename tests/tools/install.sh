@@ -12,6 +12,8 @@ P=$PREFIX
 # to libfabric's own directory, outside the prefix (docs/fabric.md)
 fabric_dir=
 [ ! -f fabric/libomx-fi.so ] || fabric_dir=$(pkg-config --variable=libdir libfabric)/libfabric
+# the Wireshark dissector, to where tshark loads Lua plugins from
+ws_dir=$(tshark -G folders 2>/dev/null | sed -n 's/^Global Lua Plugins:[[:space:]]*//p')
 
 expected() {
 	cat <<-LIST
@@ -41,6 +43,7 @@ expected() {
 	LIST
 	for m in docs/man/*.[1-9]; do echo "$P/share/man/man${m##*.}/$(basename "$m")"; done
 	[ -z "$fabric_dir" ] || echo "$fabric_dir/libomx-fi.so"
+	echo "$ws_dir/omx.lua"
 }
 
 # A program of MX's users: counts the boards through the installed library.
@@ -142,6 +145,11 @@ if [ -n "$fabric_dir" ]; then
 		t_fail "tests/fabric/mpi_check built (libopenmpi-dev)"
 	fi
 fi
+# tshark (scripts/install-deps) loads the installed dissector by itself
+t_check "tshark knows its Lua plugin folder" test -n "$ws_dir"
+t_match "tshark loads the installed omx.lua" "^omx\.lua[[:space:]]+lua script[[:space:]]+$ws_dir/omx\.lua\$" \
+	"$(tshark -G plugins 2>/dev/null)"
+t_match "tshark knows the omx protocol" "^omx \(Open-MX / MX over Ethernet\)" "$(tshark -G protocols 2>/dev/null)"
 mkdir -p /etc/udev/rules.d
 out=$(udevadm test --action=add /sys/class/misc/omx 2>&1)
 t_match "udev rule gives /dev/omx mode 0666" "90-omx.rules.*MODE 0666|MODE=0666|mode=0?666" "$out"
