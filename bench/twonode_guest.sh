@@ -40,7 +40,7 @@ tcp_round() {
 		omx_lookup "$name" > /dev/null
 		t0=$(tx)
 		# shellcheck disable=SC2086 # the sizes are words
-		timeout 300 python3 bench/tcp_bench.py run 10.78.0.2 "$port" "$ITERS" $SIZES |
+		timeout 300 python3 bench/tcp_bench.py run 10.78.0.2 "$port" "$ITERS" 64 $SIZES |
 			sed "s/^tcp,/$name,/"
 		echo "$name exit ${PIPESTATUS[0]}"
 		echo "frames,$name,$(($(tx) - t0))"
@@ -48,13 +48,20 @@ tcp_round() {
 	fi
 }
 if [ "$me" = 1 ]; then
-	omx_perf -b 0 -1 > /tmp/perf.out 2>&1 < <(sleep 3600) &
+	omx_perf -b 0 > /tmp/perf.out 2>&1 < <(sleep 3600) &
+	srv=$!
 	omx_wait_for 20 grep -q "waiting for clients" /tmp/perf.out
 	omx_publish perf ready
 	omx_barrier omx_done
+	kill "$srv"
 	counters after_omx
 else
 	omx_lookup perf > /dev/null
+	# the round trip of small frames that a rendezvous (RNDV, then PULL)
+	# adds before the first byte of a large message: 64-byte ping-pong
+	# (tiny frames: no medium or pull counter moves)
+	timeout 100 omx_perf -d node1:0 -M "$MODE" -t pingpong -s 64 -S 64 -n 200 -w 10 -f csv |
+		grep '^pingpong,'
 	start=$(date +%s.%N)
 	t0=$(tx)
 	timeout 500 omx_perf -v -d node1:0 -M "$MODE" -t both -s 16384 -S 4194304 -m 2 -n "$ITERS" -w 2 -f csv \
