@@ -16,7 +16,7 @@ out=${1:?usage: bench/guest.sh NODE [--quick] OUTDIR}
 mkdir -p "$out" && rm -f "$out"/*.csv "$out"/*.log "$out"/*.txt
 
 if [ "$quick" = 1 ]; then
-	MIN=64 MAX=4096 MULT=8 ITERS=200 WARMUP=10 SECS=1
+	MIN=64 MAX=4096 MULT=64 ITERS=200 WARMUP=10 SECS=1
 	PARTNERS=250 CALLS=100000 BIG_ITERS=4 SMALL_STREAM=2000
 else
 	MIN=16 MAX=32768 MULT=2 ITERS=1000 WARMUP=50 SECS=2
@@ -37,7 +37,8 @@ sizes=$(s=$MIN; while [ "$s" -le "$MAX" ]; do echo "$s"; s=$((s * MULT)); done)
 mtu=$(cat /sys/class/net/veth0/mtu)
 raw_max=$(for s in $sizes; do [ "$s" -le "$mtu" ] && echo "$s"; done | tail -n 1)
 
-log() { echo "bench: $*"; }
+# $SECONDS: where the run's time goes, without starting a program
+log() { echo "bench: [${SECONDS}s] $*"; }
 . bench/peers.sh
 
 # --- TCP across the veth pair in one namespace ------------------------

@@ -22,7 +22,7 @@ csv=$(cat "$out/bench.csv" 2>/dev/null)
 f='[0-9]+\.[0-9]+'
 for mode in poll block; do
 	rows=$(printf '%s\n' "$table" | sed -n "/^mode $mode:/,/^\$/p")
-	for size in 64 512 4096; do
+	for size in 64 4096; do
 		check "table row $mode $size: 5 latencies, 4 ratios, 2 streams, 1 ratio" \
 			matches "^ +$size( +$f){12}$" "$rows"
 		check "csv row $mode $size" matches "^$mode,$size(,$f){12}\$" "$csv"
@@ -31,7 +31,7 @@ for mode in poll block; do
 	check "table row $mode 0: 5 latencies and 4 ratios" matches "^ +0( +$f){9}$" "$rows"
 	check "csv row $mode 0" matches "^$mode,0(,$f){5},,,(,$f){4}\$" "$csv"
 done
-check "csv has a header and 8 rows" test "$(wc -l < "$out/bench.csv")" -eq 9
+check "csv has a header and 6 rows (2 modes, 0, 64 and 4096 bytes)" test "$(wc -l < "$out/bench.csv")" -eq 7
 check "csv header names the TIPC and Soft-RoCE columns" matches \
 	",tipc_latency_us,rxe_latency_us,omx_tipc_latency_ratio,omx_rxe_latency_ratio$" \
 	"$(head -n 1 "$out/bench.csv")"
