@@ -1,5 +1,4 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# omx-vm: --topology pair --timeout 300 --no-load
 # omx's receive-copy offload (module parameter dma, docs/module.md "DMA
 # offload") over the veth pair, with the test engine omx_swdma
 # (tests/dmaengine/README.md): wire pulls board 0 -> 1 of odd sizes,
@@ -8,10 +7,11 @@
 # dma_bytes against rx_pull_reply and the engine's own bytes); with
 # reordered and delayed completions; with failed descriptors (the CPU
 # copies them: dma_fallbacks); over the thresholds only; under netem
-# loss, duplication and reordering; with offload on
-# and no channel (all CPU, counted); the puller killed with copies in
-# flight; the engine's device unbound during a transfer; nothing left
-# pinned; everything unloads.
+# loss, duplication and reordering; with offload on and no channel (all
+# CPU, counted); the puller killed with copies in flight (drained); the
+# engine's device unbound during a transfer; nothing left pinned;
+# everything unloads.  Part of tests/dmaengine/run.sh (one guest);
+# alone: tests/vm/run --topology pair --no-load THIS_FILE.
 . tests/vm/lib.sh
 PATH=$OMX_TOP/tests/driver:$PATH
 
@@ -134,8 +134,7 @@ drained() {
 	test $(($(engine completed) + $(engine failed) + $(engine aborted))) = "$(engine submitted)"
 }
 t_check "kill: the engine drained the killed puller's copies" omx_wait_for 60 drained
-out=$(omx_pull_test idle 2>&1)
-t_match "kill: nothing left pinned" '^ok GET_DRIVER_INFO: nothing pinned' "$out"
+# (nothing left pinned: checked once at the end, omx_pull_test idle takes 5 s)
 echo 0 > "$SWP/reorder"
 
 # 8. The engine's device unbound (hot-unplug) during a transfer.
