@@ -12,13 +12,17 @@ USER_DIRS := libomx fabric tools tests/driver tests/unit tests/fuzz tests/fabric
 USER_DIRS += $(patsubst %/Makefile,%,$(wildcard examples/Makefile tests/mx/Makefile))
 CHECKPATCH_DIR := $(CURDIR)/.cache/checkpatch
 
-.PHONY: all driver user $(USER_DIRS) check check-unit check-vm check-long check-debug lint clean distclean \
+.PHONY: all driver dmaengine user $(USER_DIRS) check check-unit check-vm check-long check-debug lint clean distclean \
 	install uninstall
 
-all: driver user
+all: driver dmaengine user
 
 driver:
 	$(MAKE) -C driver/linux KDIR=$(KDIR)
+
+# the test-only software DMA engine and dmatest.ko (tests/dmaengine/README.md)
+dmaengine:
+	$(MAKE) -C tests/dmaengine KDIR=$(KDIR)
 
 user: $(USER_DIRS)
 
@@ -41,6 +45,7 @@ $(CHECKPATCH_DIR)/checkpatch.pl:
 
 lint: $(CHECKPATCH_DIR)/checkpatch.pl
 	$(MAKE) -C driver/linux KDIR=$(KDIR) CHECKPATCH=$(CHECKPATCH_DIR)/checkpatch.pl check
+	$(MAKE) -C tests/dmaengine KDIR=$(KDIR) CHECKPATCH=$(CHECKPATCH_DIR)/checkpatch.pl check
 
 check: all
 	tests/check
@@ -63,6 +68,7 @@ check-debug: user
 
 clean:
 	$(MAKE) -C driver/linux KDIR=$(KDIR) clean
+	$(MAKE) -C tests/dmaengine KDIR=$(KDIR) clean
 	for d in $(USER_DIRS); do $(MAKE) -C $$d clean || exit 1; done
 
 distclean: clean

@@ -14,6 +14,7 @@
 
 #include "omx_abi.h"
 #include "omx_dev.h"
+#include "omx_dma.h"
 #include "omx_iface.h"
 #include "omx_main.h"
 #include "omx_pull.h"
@@ -122,6 +123,8 @@ static int __init omx_init(void)
 	ret = omx_iface_init();
 	if (ret)
 		goto out_pulls;
+	/* never fails: without a channel the copies stay on the CPU */
+	omx_dma_init();
 	omx_recv_init();
 
 	/* sysfs writes may race with us from here: hold the parameter lock */
@@ -142,6 +145,7 @@ static int __init omx_init(void)
 out_ifaces:
 	omx_ifnames_set_state(OMX_IFNAMES_GONE);
 	omx_recv_exit();
+	omx_dma_exit();
 	omx_iface_exit();
 out_pulls:
 	omx_pull_module_exit();
@@ -162,6 +166,8 @@ static void __exit omx_exit(void)
 	omx_dev_exit();
 	omx_ifnames_set_state(OMX_IFNAMES_GONE);
 	omx_recv_exit();
+	/* the copies in flight hold endpoints, regions and skbs */
+	omx_dma_exit();
 	omx_iface_exit();
 	omx_pull_module_exit();
 	omx_peers_exit();

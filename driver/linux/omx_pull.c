@@ -62,7 +62,9 @@
 #include <linux/nospec.h>
 #include <linux/random.h>
 #include <linux/slab.h>
+#include <linux/wait_bit.h>
 
+#include "omx_dma.h"
 #include "omx_endpoint.h"
 #include "omx_iface.h"
 #include "omx_main.h"
@@ -530,6 +532,15 @@ static struct omx_region *omx_pull_end(struct omx_pull *pull, u32 status)
 		omx_pull_fc_detach(pull);
 	}
 	pull->status = status;
+	/*
+	 * Copies still writing into the region (DMA): no event before they
+	 * are done, so that user space never reuses a buffer that is still
+	 * being written; omx_pull_copy_done() ends it then.
+	 */
+	if (pull->copies) {
+		pull->state = OMX_PULL_ENDED;
+		return NULL;
+	}
 	if (omx_pull_deliver_done(pull->ep, pull->cookie, status, pull->received,
 				  pull->region->id, pull->peer_index, pull->dst_endpoint)) {
 		pull->state = OMX_PULL_ENDED;
@@ -634,6 +645,11 @@ void omx_pull_table_close(struct omx_endpoint *ep)
 		timer_shutdown_sync(&table->pulls[i].timer);
 	while (n)
 		omx_region_put(regions[--n]);
+	/*
+	 * Nothing may write into the process's memory once its endpoint is
+	 * closed: wait for the DMA copies in flight (they hold the regions).
+	 */
+	wait_var_event(&table->copies, !atomic_read(&table->copies));
 }
 
 void omx_pull_table_free(struct omx_endpoint *ep)
@@ -686,6 +702,7 @@ static struct omx_pull *omx_pull_alloc(struct omx_pull_table *table)
 			} while (gen == pull->gen);
 			pull->state = OMX_PULL_ACTIVE;
 			pull->gen = gen;
+			pull->copies = 0;
 			atomic_inc(&omx_live.pulls);
 			return pull;
 		}
@@ -931,11 +948,14 @@ enum omx_counter_index omx_pull_recv_reply(struct omx_iface *iface,
 					   const struct omx_pkt *pkt)
 {
 	const struct omx_pkt_pull_reply *r = &pkt->pull_reply;
-	struct omx_region *region = NULL;
+	int payload = pkt->payload_offset - ETH_HLEN;
+	struct omx_region *region = NULL, *dma = NULL;
 	struct omx_pull_batch batch;
 	struct omx_pull_table *table;
+	u32 dma_index = 0, dma_gen = 0;
 	struct omx_endpoint *ep;
 	struct omx_pull *pull;
+	u64 offset;
 	int i;
 
 	ep = omx_pull_find_ep(iface, r->dst_magic);
@@ -952,15 +972,25 @@ enum omx_counter_index omx_pull_recv_reply(struct omx_iface *iface,
 		return OMX_COUNTER_RX_DROP_STALE_PULL_REPLY;
 	}
 	/* the codec checked the frame holds frame_length bytes */
-	omx_region_write(pull->region, (u64)pull->local_offset + r->msg_offset, skb,
-			 pkt->payload_offset - ETH_HLEN, r->frame_length);
+	offset = (u64)pull->local_offset + r->msg_offset;
+	if (omx_dma_wanted(r->frame_length, pull->length)) {
+		/* copied after the lock; the pull ends once it is in */
+		dma = pull->region;
+		kref_get(&dma->kref);
+		dma_index = pull->index;
+		dma_gen = pull->gen;
+		pull->copies++;
+		atomic_inc(&table->copies);
+	} else {
+		omx_region_write(pull->region, offset, skb, payload, r->frame_length);
+	}
 	pull->received += r->frame_length;
 	pull->last_progress = jiffies;
 	omx_pull_got(pull, i);
 	while (pull->low_block * OMX_PULL_REPLIES_PER_BLOCK < pull->next_frame &&
 	       !pull->win[pull->low_block % OMX_PULL_WINDOW_MAX].missing)
 		pull->low_block++;
-	if (pull->low_block == pull->nr_blocks) {
+	if (pull->low_block == pull->nr_blocks && !pull->copies) {
 		region = omx_pull_end(pull, OMX_PULL_STATUS_OK);
 		pull = NULL;
 	}
@@ -971,8 +1001,38 @@ enum omx_counter_index omx_pull_recv_reply(struct omx_iface *iface,
 	omx_pull_send_batch(ep->iface, &batch);
 	if (region)
 		omx_region_put(region);
-	omx_endpoint_put(ep);
+	if (dma)
+		/* takes over our references on @ep and @dma */
+		omx_dma_copy_reply(ep, dma, offset, skb, payload, r->frame_length,
+				   dma_index, dma_gen);
+	else
+		omx_endpoint_put(ep);
 	return OMX_COUNTER_NR;
+}
+
+void omx_pull_copy_done(struct omx_endpoint *ep, u32 index, u32 gen)
+{
+	struct omx_pull_table *table = ep->pulls;
+	struct omx_pull *pull = &table->pulls[index];
+	struct omx_region *region = NULL;
+
+	spin_lock(&table->lock);
+	/* a closed table freed its pulls: only the count below matters */
+	if (pull->gen == gen && pull->state != OMX_PULL_FREE && pull->copies) {
+		/* progress too: a slow engine must not time the pull out */
+		pull->last_progress = jiffies;
+		pull->copies--;
+		/* ENDED: it failed meanwhile, and its event waited for the copies */
+		if (!pull->copies && pull->state == OMX_PULL_ENDED)
+			region = omx_pull_end(pull, pull->status);
+		else if (!pull->copies && pull->low_block == pull->nr_blocks)
+			region = omx_pull_end(pull, OMX_PULL_STATUS_OK);
+	}
+	spin_unlock(&table->lock);
+	if (region)
+		omx_region_put(region);
+	if (atomic_dec_and_test(&table->copies))
+		wake_up_var(&table->copies);
 }
 
 static u32 omx_pull_nack_status(u8 nack_type)

@@ -54,7 +54,10 @@ extern unsigned int omx_pull_timeout_ms;
 enum omx_pull_state {
 	OMX_PULL_FREE,
 	OMX_PULL_ACTIVE,
-	/* ended, but the expected ring was full: the timer retries the event */
+	/*
+	 * ended, but the expected ring was full (the timer retries the
+	 * event) or DMA copies are still writing (the last one delivers it)
+	 */
 	OMX_PULL_ENDED,
 };
 
@@ -138,6 +141,7 @@ struct omx_pull {
 	u8 backoff;			/* timeouts in a row */
 	ktime_t timed_at;
 	u32 received;
+	u32 copies;			/* replies received, copy not done (DMA) */
 	u32 status;			/* OMX_PULL_ENDED: enum omx_pull_status */
 	unsigned long last_progress;
 	struct omx_pull_fc *fc;		/* ACTIVE: the peer's window */
@@ -148,6 +152,8 @@ struct omx_pull {
 struct omx_pull_table {
 	spinlock_t lock;		/* BH-safe */
 	bool closing;
+	/* asynchronous copies (DMA) not done, whatever their pull became */
+	atomic_t copies;
 	struct list_head active;	/* ACTIVE pulls, oldest first */
 	struct omx_pull pulls[OMX_PULLS_MAX];
 };
@@ -179,6 +185,12 @@ int omx_shared_pull(struct omx_endpoint *ep, const struct omx_cmd_pull *cmd,
 /* Keep a PULL_DONE the ring had no room for in a slot; its timer retries. */
 int omx_pull_park_done(struct omx_pull_table *table, const struct omx_cmd_pull *cmd,
 		       struct omx_region *dst, u32 status, u32 length);
+
+/*
+ * An asynchronous copy of a reply of pull @index (generation @gen) of
+ * @ep is in the region (omx_dma.c); BH disabled, no table lock held.
+ */
+void omx_pull_copy_done(struct omx_endpoint *ep, u32 index, u32 gen);
 
 /* Append a PULL_DONE event for @ep; BH disabled.  -ENOSPC if full. */
 int omx_pull_deliver_done(struct omx_endpoint *ep, u64 cookie, u32 status,

@@ -8,6 +8,8 @@
  *
  *   omx_pull_test pair                 veth pair: boards 0 and 1 of one host
  *   omx_pull_test lossy N SIZE         N wire pulls of SIZE bytes 0 -> 1 (netem on veth0)
+ *   omx_pull_test wire N SIZE          N wire pulls of SIZE bytes 0 -> 1, odd segments
+ *                                      and offsets on both sides, no loss expected
  *   omx_pull_test rsend MAC SIZE       twonode sender: endpoint 1 of board 0 registers
  *                                      SIZE bytes, prints "ready SESSION", reads the
  *                                      puller's session on stdin, exposes the bytes by
@@ -897,6 +899,22 @@ static int run_lossy(unsigned int n, uint64_t len)
 	return failures ? 1 : 0;
 }
 
+static int run_wire(unsigned int n, uint64_t len)
+{
+	struct ep s0, r1;
+	int peer;
+
+	ep_open(&s0, 0, 0, OMX_ENDPOINT_OPEN_NO_SHARED);
+	ep_open(&r1, 1, 1, OMX_ENDPOINT_OPEN_NO_SHARED);
+	peer = mac_peer(r1.fd, s0.info.mac);
+	for (unsigned int i = 0; i < n; i++)
+		pull_case("wire", &r1, peer, &s0, len - i * 1001, 1 + i % 3, i * 7, i * 999,
+			  1 + (i + 1) % 3, i * 13, i * 777);
+	ep_close(&s0);
+	ep_close(&r1);
+	return failures ? 1 : 0;
+}
+
 static int run_rsend(const char *macstr, uint64_t len)
 {
 	struct ep s;
@@ -984,6 +1002,8 @@ int main(int argc, char **argv)
 		return run_pair();
 	if (argc == 4 && !strcmp(argv[1], "lossy"))
 		return run_lossy((unsigned int)atoi(argv[2]), strtoull(argv[3], NULL, 0));
+	if (argc == 4 && !strcmp(argv[1], "wire"))
+		return run_wire((unsigned int)atoi(argv[2]), strtoull(argv[3], NULL, 0));
 	if (argc == 4 && !strcmp(argv[1], "rsend"))
 		return run_rsend(argv[2], strtoull(argv[3], NULL, 0));
 	if (argc == 5 && !strcmp(argv[1], "rrecv"))

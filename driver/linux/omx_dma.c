@@ -1,0 +1,407 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * omx DMA offload: PULL_REPLY payloads copied into the puller's pinned
+ * pages by a dmaengine DMA_MEMCPY channel.
+ *
+ * A copy (struct omx_dma_frame) holds references on the endpoint (so
+ * that its pull table stays), on the region (so that its pages stay
+ * pinned until the engine wrote them: nothing is written after unpin)
+ * and on the skb (the source).  It is split into chunks that cross no
+ * page of either side, one descriptor each; a chunk the engine failed
+ * is copied by the CPU from its callback.  When the last chunk is done,
+ * omx_pull_copy_done() tells the pull, which ends only when none of its
+ * copies is outstanding.  omx_dma_inflight counts the copies: module
+ * exit waits for them before releasing the channel.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/dma-mapping.h>
+#include <linux/dmaengine.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/wait_bit.h>
+
+#include "omx_dma.h"
+#include "omx_endpoint.h"
+#include "omx_pull.h"
+#include "omx_region.h"
+
+static bool omx_dma_enable;
+module_param_named(dma, omx_dma_enable, bool, 0444);
+MODULE_PARM_DESC(dma, "Copy received large-message data with a DMA_MEMCPY dmaengine channel (default 0)");
+
+static unsigned int omx_dma_min_frame = 1024;
+module_param_named(dma_min_frame, omx_dma_min_frame, uint, 0644);
+MODULE_PARM_DESC(dma_min_frame, "Smallest PULL_REPLY payload given to the DMA channel (bytes, default 1024)");
+
+static unsigned int omx_dma_min_pull = 65536;
+module_param_named(dma_min_pull, omx_dma_min_pull, uint, 0644);
+MODULE_PARM_DESC(dma_min_pull, "Smallest pull whose replies go to the DMA channel (bytes, default 65536)");
+
+/*
+ * Chunks of one frame: a jumbo payload crosses 3 or 4 pages on each
+ * side, but a region of tiny segments cuts it finer; beyond this the
+ * CPU copies the rest (a fallback).
+ */
+#define OMX_DMA_CHUNKS_MAX	64
+
+static struct dma_chan *omx_dma_chan;
+/* what maps for the channel; chan->dev is gone once its device unbinds */
+static struct device *omx_dma_dev;
+static char omx_dma_chan_name[32] = "none";
+static atomic_t omx_dma_inflight = ATOMIC_INIT(0);
+
+static int omx_dma_channel_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n", omx_dma_chan_name);
+}
+
+static const struct kernel_param_ops omx_dma_channel_ops = {
+	.get = omx_dma_channel_get,
+};
+module_param_cb(dma_channel, &omx_dma_channel_ops, NULL, 0444);
+MODULE_PARM_DESC(dma_channel, "The DMA channel in use (read-only; none without one)");
+
+/*
+ * Module-wide counters, read-only parameters: the per-board counters are
+ * full (OMX_COUNTERS_MAX, docs/abi.md) and a new layout is an ABI change.
+ */
+static atomic64_t omx_dma_copies;
+static atomic64_t omx_dma_bytes;
+static atomic64_t omx_dma_fallbacks;
+
+/* why the CPU copied (part of) a payload meant for the channel */
+enum omx_dma_why {
+	OMX_DMA_WHY_NO_CHANNEL,		/* dma=1, no channel at load */
+	OMX_DMA_WHY_NO_MEMORY,		/* no memory for the copy's state */
+	OMX_DMA_WHY_UNSPLIT,		/* on the skb's frag list, or too many chunks */
+	OMX_DMA_WHY_REFUSED,		/* alignment, mapping, prep or submit */
+	OMX_DMA_WHY_FAILED,		/* the engine completed a descriptor with an error */
+	OMX_DMA_WHY_NR
+};
+
+static const char * const omx_dma_why_names[OMX_DMA_WHY_NR] = {
+	[OMX_DMA_WHY_NO_CHANNEL] = "no_channel",
+	[OMX_DMA_WHY_NO_MEMORY] = "no_memory",
+	[OMX_DMA_WHY_UNSPLIT] = "unsplit",
+	[OMX_DMA_WHY_REFUSED] = "refused",
+	[OMX_DMA_WHY_FAILED] = "failed",
+};
+
+static atomic64_t omx_dma_why[OMX_DMA_WHY_NR];
+
+static int omx_dma_why_get(char *buf, const struct kernel_param *kp)
+{
+	int i, n = 0;
+
+	for (i = 0; i < OMX_DMA_WHY_NR; i++)
+		n += sysfs_emit_at(buf, n, "%s%s %lld", i ? ", " : "",
+				   omx_dma_why_names[i], atomic64_read(&omx_dma_why[i]));
+	return n + sysfs_emit_at(buf, n, "\n");
+}
+
+static const struct kernel_param_ops omx_dma_why_ops = {
+	.get = omx_dma_why_get,
+};
+module_param_cb(dma_fallback_reasons, &omx_dma_why_ops, NULL, 0444);
+MODULE_PARM_DESC(dma_fallback_reasons, "Why the CPU copied parts meant for the channel, in chunks or payloads (read-only)");
+
+static int omx_dma_counter_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%lld\n", atomic64_read(kp->arg));
+}
+
+static const struct kernel_param_ops omx_dma_counter_ops = {
+	.get = omx_dma_counter_get,
+};
+module_param_cb(dma_copies, &omx_dma_counter_ops, &omx_dma_copies, 0444);
+MODULE_PARM_DESC(dma_copies, "PULL_REPLY payloads the DMA channel copied (read-only)");
+module_param_cb(dma_bytes, &omx_dma_counter_ops, &omx_dma_bytes, 0444);
+MODULE_PARM_DESC(dma_bytes, "Bytes of those (read-only)");
+module_param_cb(dma_fallbacks, &omx_dma_counter_ops, &omx_dma_fallbacks, 0444);
+MODULE_PARM_DESC(dma_fallbacks, "Payloads meant for the DMA channel that the CPU copied, in whole or in part: no channel, no descriptor, or a failed one (read-only)");
+
+struct omx_dma_frame;
+
+/**
+ * struct omx_dma_chunk - one descriptor of a frame
+ * @frame: the frame
+ * @src: DMA address of the source (skb)
+ * @dst: DMA address of the destination (region page)
+ * @region_offset: where in the region, for the CPU fallback
+ * @skb_offset: where in the skb, for the CPU fallback
+ * @len: bytes
+ */
+struct omx_dma_chunk {
+	struct omx_dma_frame *frame;
+	dma_addr_t src;
+	dma_addr_t dst;
+	u64 region_offset;
+	int skb_offset;
+	unsigned int len;
+};
+
+/**
+ * struct omx_dma_frame - the asynchronous copy of one PULL_REPLY payload
+ * @ep: the pulling endpoint (a reference)
+ * @region: its region (a reference: the pages stay pinned)
+ * @skb: the frame (a reference)
+ * @pull_index: the pull's slot
+ * @pull_gen: the pull's generation, in case the slot was reused
+ * @len: payload bytes
+ * @remaining: chunks not completed, plus one while submitting
+ * @fallbacks: chunks the CPU copied
+ * @nr_chunks: entries of @chunks
+ * @chunks: the descriptors
+ */
+struct omx_dma_frame {
+	struct omx_endpoint *ep;
+	struct omx_region *region;
+	struct sk_buff *skb;
+	u32 pull_index;
+	u32 pull_gen;
+	unsigned int len;
+	atomic_t remaining;
+	atomic_t fallbacks;
+	unsigned int nr_chunks;
+	struct omx_dma_chunk chunks[];
+};
+
+bool omx_dma_wanted(unsigned int len, u32 pull_len)
+{
+	if (!omx_dma_enable || len < READ_ONCE(omx_dma_min_frame) ||
+	    pull_len < READ_ONCE(omx_dma_min_pull))
+		return false;
+	if (!omx_dma_chan) {
+		atomic64_inc(&omx_dma_fallbacks);
+		atomic64_inc(&omx_dma_why[OMX_DMA_WHY_NO_CHANNEL]);
+		return false;
+	}
+	return true;
+}
+
+static void omx_dma_frame_done(struct omx_dma_frame *f)
+{
+	if (atomic_read(&f->fallbacks)) {
+		atomic64_inc(&omx_dma_fallbacks);
+	} else {
+		atomic64_inc(&omx_dma_copies);
+		atomic64_add(f->len, &omx_dma_bytes);
+	}
+	omx_pull_copy_done(f->ep, f->pull_index, f->pull_gen);
+	consume_skb(f->skb);
+	omx_region_put(f->region);
+	omx_endpoint_put(f->ep);
+	kfree(f);
+	if (atomic_dec_and_test(&omx_dma_inflight))
+		wake_up_var(&omx_dma_inflight);
+}
+
+static void omx_dma_unmap(const struct omx_dma_chunk *c)
+{
+	dma_unmap_page(omx_dma_dev, c->src, c->len, DMA_TO_DEVICE);
+	dma_unmap_page(omx_dma_dev, c->dst, c->len, DMA_FROM_DEVICE);
+}
+
+/* The channel's completion context (BH disabled). */
+static void omx_dma_chunk_done(void *arg, const struct dmaengine_result *res)
+{
+	struct omx_dma_chunk *c = arg;
+	struct omx_dma_frame *f = c->frame;
+
+	omx_dma_unmap(c);
+	if (res->result != DMA_TRANS_NOERROR) {
+		omx_region_write(f->region, c->region_offset, f->skb,
+				 c->skb_offset, c->len);
+		atomic_inc(&f->fallbacks);
+		atomic64_inc(&omx_dma_why[OMX_DMA_WHY_FAILED]);
+	}
+	if (atomic_dec_and_test(&f->remaining))
+		omx_dma_frame_done(f);
+}
+
+/* The page, offset and contiguous bytes of @skb's byte at @off. */
+static struct page *omx_dma_skb_page(const struct sk_buff *skb, int off,
+				     unsigned int *poff, unsigned int *avail)
+{
+	unsigned int head = skb_headlen(skb);
+	int i;
+
+	if (off < head) {
+		void *p = skb->data + off;
+
+		*poff = offset_in_page(p);
+		*avail = min_t(unsigned int, head - off, PAGE_SIZE - *poff);
+		return virt_to_page(p);
+	}
+	off -= head;
+	for (i = 0; i < skb_shinfo(skb)->nr_frags; i++) {
+		const skb_frag_t *frag = &skb_shinfo(skb)->frags[i];
+		unsigned int size = skb_frag_size(frag);
+
+		if (off < size) {
+			unsigned int pos = skb_frag_off(frag) + off;
+
+			*poff = pos & ~PAGE_MASK;
+			*avail = min_t(unsigned int, size - off, PAGE_SIZE - *poff);
+			return nth_page(skb_frag_page(frag), pos >> PAGE_SHIFT);
+		}
+		off -= size;
+	}
+	/* on the frag list: left to the CPU */
+	return NULL;
+}
+
+/* Map and submit chunk @c of @f; false if the channel would not take it. */
+static bool omx_dma_submit_chunk(struct omx_dma_frame *f, struct omx_dma_chunk *c,
+				 struct page *sp, unsigned int spo,
+				 struct page *dp, unsigned int dpo)
+{
+	struct dma_async_tx_descriptor *tx;
+
+	if (!is_dma_copy_aligned(omx_dma_chan->device, spo, dpo, c->len))
+		return false;
+	c->src = dma_map_page(omx_dma_dev, sp, spo, c->len, DMA_TO_DEVICE);
+	if (dma_mapping_error(omx_dma_dev, c->src))
+		return false;
+	c->dst = dma_map_page(omx_dma_dev, dp, dpo, c->len, DMA_FROM_DEVICE);
+	if (dma_mapping_error(omx_dma_dev, c->dst)) {
+		dma_unmap_page(omx_dma_dev, c->src, c->len, DMA_TO_DEVICE);
+		return false;
+	}
+	tx = dmaengine_prep_dma_memcpy(omx_dma_chan, c->dst, c->src, c->len,
+				       DMA_PREP_INTERRUPT | DMA_CTRL_ACK);
+	if (!tx)
+		goto unmap;
+	c->frame = f;
+	tx->callback_result = omx_dma_chunk_done;
+	tx->callback_param = c;
+	atomic_inc(&f->remaining);
+	if (dma_submit_error(dmaengine_submit(tx))) {
+		atomic_dec(&f->remaining);
+		goto unmap;
+	}
+	return true;
+unmap:
+	omx_dma_unmap(c);
+	return false;
+}
+
+/* How many chunks @len bytes from @skb to @region take, at most the max. */
+static unsigned int omx_dma_count_chunks(struct omx_region *region, u64 offset,
+					 const struct sk_buff *skb, int skb_offset,
+					 unsigned int len)
+{
+	unsigned int done = 0, n = 0;
+
+	while (done < len && n < OMX_DMA_CHUNKS_MAX) {
+		unsigned int spo, savail, dpo, davail;
+
+		if (!omx_dma_skb_page(skb, skb_offset + done, &spo, &savail))
+			break;
+		omx_region_page(region, offset + done, &dpo, &davail);
+		done += min3(len - done, savail, davail);
+		n++;
+	}
+	return n;
+}
+
+void omx_dma_copy_reply(struct omx_endpoint *ep, struct omx_region *region,
+			u64 offset, const struct sk_buff *skb, int skb_offset,
+			unsigned int len, u32 pull_index, u32 pull_gen)
+{
+	unsigned int done = 0, n = 0, max;
+	struct omx_dma_frame *f;
+
+	max = omx_dma_count_chunks(region, offset, skb, skb_offset, len);
+	f = max ? kzalloc(struct_size(f, chunks, max), GFP_ATOMIC) : NULL;
+	if (!f) {
+		omx_region_write(region, offset, skb, skb_offset, len);
+		atomic64_inc(&omx_dma_fallbacks);
+		atomic64_inc(&omx_dma_why[max ? OMX_DMA_WHY_NO_MEMORY : OMX_DMA_WHY_UNSPLIT]);
+		omx_pull_copy_done(ep, pull_index, pull_gen);
+		omx_region_put(region);
+		omx_endpoint_put(ep);
+		return;
+	}
+	f->ep = ep;
+	f->region = region;
+	/* the receive path's skb is not ours to keep: a reference of our own */
+	f->skb = skb_get((struct sk_buff *)skb);
+	f->pull_index = pull_index;
+	f->pull_gen = pull_gen;
+	f->len = len;
+	f->nr_chunks = max;
+	atomic_set(&f->remaining, 1);
+	atomic_inc(&omx_dma_inflight);
+
+	while (done < len && n < f->nr_chunks) {
+		struct omx_dma_chunk *c = &f->chunks[n];
+		unsigned int spo, savail, dpo, davail;
+		struct page *sp, *dp;
+
+		sp = omx_dma_skb_page(skb, skb_offset + done, &spo, &savail);
+		if (!sp)
+			break;
+		dp = omx_region_page(region, offset + done, &dpo, &davail);
+		c->len = min3(len - done, savail, davail);
+		c->region_offset = offset + done;
+		c->skb_offset = skb_offset + done;
+		if (!omx_dma_submit_chunk(f, c, sp, spo, dp, dpo)) {
+			atomic64_inc(&omx_dma_why[OMX_DMA_WHY_REFUSED]);
+			break;
+		}
+		done += c->len;
+		n++;
+	}
+	if (n)
+		dma_async_issue_pending(omx_dma_chan);
+	if (done < len) {
+		if (n == f->nr_chunks)
+			atomic64_inc(&omx_dma_why[OMX_DMA_WHY_UNSPLIT]);
+		/* what the channel did not take: the CPU, now */
+		omx_region_write(region, offset + done, skb, skb_offset + done,
+				 len - done);
+		atomic_inc(&f->fallbacks);
+	}
+	if (atomic_dec_and_test(&f->remaining))
+		omx_dma_frame_done(f);
+}
+
+int omx_dma_init(void)
+{
+	struct dma_chan *chan;
+	dma_cap_mask_t mask;
+
+	if (!omx_dma_enable)
+		return 0;
+	dma_cap_zero(mask);
+	dma_cap_set(DMA_MEMCPY, mask);
+	chan = dma_request_chan_by_mask(&mask);
+	if (IS_ERR(chan)) {
+		pr_info("dma=1 but no DMA_MEMCPY channel (error %ld): receive copies stay on the CPU, counted in dma_fallbacks\n",
+			PTR_ERR(chan));
+		return 0;
+	}
+	omx_dma_chan = chan;
+	omx_dma_dev = dmaengine_get_dma_device(chan);
+	strscpy(omx_dma_chan_name, dma_chan_name(chan), sizeof(omx_dma_chan_name));
+	pr_info("receive copies of pulls of %u bytes and more, frames of %u and more, go to %s (%s)\n",
+		omx_dma_min_pull, omx_dma_min_frame, omx_dma_chan_name,
+		dev_name(chan->device->dev));
+	return 0;
+}
+
+/* After the receive path stopped: no copy starts any more. */
+void omx_dma_exit(void)
+{
+	wait_var_event(&omx_dma_inflight, !atomic_read(&omx_dma_inflight));
+	if (!omx_dma_chan)
+		return;
+	/* no callback of ours runs any more once this returns */
+	dmaengine_synchronize(omx_dma_chan);
+	dma_release_channel(omx_dma_chan);
+	omx_dma_chan = NULL;
+	strscpy(omx_dma_chan_name, "none", sizeof(omx_dma_chan_name));
+}
