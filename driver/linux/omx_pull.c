@@ -31,8 +31,10 @@
  * lost: it leaves the window and is asked for again at once, before any
  * new frame, as the window allows (pull_fast_resent); once the newest
  * frame asked for came, every older missing one is.  The timer catches
- * the rest (a lost tail, lost PULLs).  First a tail-loss probe: two
- * smoothed round trips without an accepted reply make every outstanding
+ * the rest (a lost tail, lost PULLs); it is an hrtimer, because two
+ * round trips are often less than a jiffy and a jiffy timer made every
+ * lost tail wait 4 to 8 ms (HZ=250).  First a tail-loss probe: two smoothed
+ * round trips (at least OMX_PULL_PTO_MIN_US) without an accepted reply make every outstanding
  * frame lost and asked for again (pull_probe_resent), the window halved
  * as for any loss; a burst that overflowed the receiver's buffer loses
  * its tail, and nothing else would show it.  Then, if the probe brought
@@ -213,33 +215,43 @@ void omx_pull_module_exit(void)
 	omx_pull_fcs = NULL;
 }
 
-/* Retransmission timeout in jiffies, backoff included; fc lock held. */
-static unsigned long omx_pull_rto(const struct omx_pull *pull)
+/* Retransmission timeout in microseconds, backoff included; fc lock held. */
+static u64 omx_pull_rto(const struct omx_pull *pull)
 {
 	const struct omx_pull_fc *fc = pull->fc;
-	unsigned long max = msecs_to_jiffies(READ_ONCE(omx_pull_resend_ms));
-	unsigned long rto;
+	u64 max = (u64)READ_ONCE(omx_pull_resend_ms) * USEC_PER_MSEC;
+	u64 rto;
 
 	if (!fc->srtt_us)
 		return max;
-	/* +1: a timer armed n jiffies ahead may fire after n - 1 whole ones */
-	rto = usecs_to_jiffies(fc->srtt_us + 4 * fc->rttvar_us) + 1;
-	rto = max(rto, msecs_to_jiffies(OMX_PULL_RTO_MIN_MS) + 1);
+	rto = max_t(u64, fc->srtt_us + 4 * (u64)fc->rttvar_us,
+		    OMX_PULL_RTO_MIN_MS * USEC_PER_MSEC);
 	if (pull->backoff)
 		rto <<= min_t(u8, pull->backoff, 8);
 	return min(rto, max);
 }
 
 /*
- * Tail-loss probe delay in jiffies: two smoothed round trips, +1 for the
- * timer's granularity as in omx_pull_rto(); 0 while no round trip was
- * measured.  fc lock held.
+ * Tail-loss probe delay in microseconds: two smoothed round trips, at
+ * least OMX_PULL_PTO_MIN_US; 0 while no round trip was measured.  fc
+ * lock held.
  */
-static unsigned long omx_pull_pto(const struct omx_pull_fc *fc)
+static u64 omx_pull_pto(const struct omx_pull_fc *fc)
 {
 	if (!fc->srtt_us)
 		return 0;
-	return usecs_to_jiffies(2 * fc->srtt_us) + 1;
+	return max_t(u64, 2 * (u64)fc->srtt_us, OMX_PULL_PTO_MIN_US);
+}
+
+/* Arm @pull's timer @us microseconds from now (a running callback re-arms too). */
+static void omx_pull_timer_in(struct omx_pull *pull, u64 us)
+{
+	hrtimer_start(&pull->timer, ns_to_ktime(us * NSEC_PER_USEC), HRTIMER_MODE_REL_SOFT);
+}
+
+static u64 omx_pull_resend_us(void)
+{
+	return (u64)READ_ONCE(omx_pull_resend_ms) * USEC_PER_MSEC;
 }
 
 /* Jacobson/Karels estimator on one PULL -> first reply sample; fc lock held. */
@@ -468,7 +480,7 @@ static void omx_pull_send_batch(struct omx_iface *iface, struct omx_pull_batch *
 /* (Re)arm @pull's timer for its next deadline; under the table lock. */
 static void omx_pull_arm(struct omx_pull *pull)
 {
-	unsigned long delay, pto;
+	u64 delay, pto;
 
 	pull->probe_armed = false;
 	if (pull->inflight) {
@@ -482,11 +494,11 @@ static void omx_pull_arm(struct omx_pull *pull)
 		}
 	} else if (pull->stalled || pull->lost) {
 		/* nothing of ours will come back to make room: look again soon */
-		delay = 1;
+		delay = jiffies_to_usecs(1);
 	} else {
-		delay = msecs_to_jiffies(READ_ONCE(omx_pull_resend_ms));
+		delay = omx_pull_resend_us();
 	}
-	mod_timer(&pull->timer, jiffies + delay);
+	omx_pull_timer_in(pull, delay);
 }
 
 int omx_pull_deliver_done(struct omx_endpoint *ep, u64 cookie, u32 status,
@@ -544,7 +556,7 @@ static struct omx_region *omx_pull_end(struct omx_pull *pull, u32 status)
 	if (omx_pull_deliver_done(pull->ep, pull->cookie, status, pull->received,
 				  pull->region->id, pull->peer_index, pull->dst_endpoint)) {
 		pull->state = OMX_PULL_ENDED;
-		mod_timer(&pull->timer, jiffies + msecs_to_jiffies(omx_pull_resend_ms));
+		omx_pull_timer_in(pull, omx_pull_resend_us());
 		return NULL;
 	}
 	pull->state = OMX_PULL_FREE;
@@ -554,9 +566,9 @@ static struct omx_region *omx_pull_end(struct omx_pull *pull, u32 status)
 	return region;
 }
 
-static void omx_pull_timer(struct timer_list *t)
+static enum hrtimer_restart omx_pull_timer(struct hrtimer *t)
 {
-	struct omx_pull *pull = from_timer(pull, t, timer);
+	struct omx_pull *pull = container_of(t, struct omx_pull, timer);
 	struct omx_endpoint *ep = pull->ep;
 	struct omx_pull_table *table = ep->pulls;
 	struct omx_region *region = NULL;
@@ -595,6 +607,7 @@ out:
 	omx_pull_send_batch(ep->iface, &batch);
 	if (region)
 		omx_region_put(region);
+	return HRTIMER_NORESTART;
 }
 
 int omx_pull_table_alloc(struct omx_endpoint *ep)
@@ -611,7 +624,8 @@ int omx_pull_table_alloc(struct omx_endpoint *ep)
 	for (i = 0; i < OMX_PULLS_MAX; i++) {
 		table->pulls[i].ep = ep;
 		table->pulls[i].index = i;
-		timer_setup(&table->pulls[i].timer, omx_pull_timer, 0);
+		hrtimer_init(&table->pulls[i].timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
+		table->pulls[i].timer.function = omx_pull_timer;
 	}
 	ep->pulls = table;
 	return 0;
@@ -640,9 +654,12 @@ void omx_pull_table_close(struct omx_endpoint *ep)
 		atomic_dec(&omx_live.pulls);
 	}
 	spin_unlock_bh(&table->lock);
-	/* the callbacks see @closing and do not re-arm */
+	/*
+	 * The callbacks see @closing and do not re-arm, and nothing else
+	 * arms a FREE slot: once cancelled, a timer stays idle.
+	 */
 	for (i = 0; i < OMX_PULLS_MAX; i++)
-		timer_shutdown_sync(&table->pulls[i].timer);
+		hrtimer_cancel(&table->pulls[i].timer);
 	while (n)
 		omx_region_put(regions[--n]);
 	/*
@@ -681,11 +698,16 @@ static int omx_pull_check(struct omx_endpoint *ep, const struct omx_cmd_pull *cm
 	return 0;
 }
 
-/* A free slot, made ACTIVE; under the lock.  NULL if none. */
+/*
+ * A free slot, made ACTIVE; under the lock.  NULL if none, or once the
+ * table is closing (its timers are cancelled once and must stay idle).
+ */
 static struct omx_pull *omx_pull_alloc(struct omx_pull_table *table)
 {
 	unsigned int i;
 
+	if (table->closing)
+		return NULL;
 	for (i = 0; i < OMX_PULLS_MAX; i++) {
 		struct omx_pull *pull = &table->pulls[i];
 
@@ -819,7 +841,7 @@ int omx_pull_park_done(struct omx_pull_table *table, const struct omx_cmd_pull *
 	pull->received = length;
 	pull->status = status;
 	pull->state = OMX_PULL_ENDED;
-	mod_timer(&pull->timer, jiffies + msecs_to_jiffies(READ_ONCE(omx_pull_resend_ms)));
+	omx_pull_timer_in(pull, omx_pull_resend_us());
 	spin_unlock_bh(&table->lock);
 	return 0;
 }

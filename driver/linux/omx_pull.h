@@ -10,10 +10,10 @@
 #ifndef OMX_PULL_H
 #define OMX_PULL_H
 
+#include <linux/hrtimer.h>
 #include <linux/if_ether.h>
 #include <linux/skbuff.h>
 #include <linux/spinlock.h>
-#include <linux/timer.h>
 #include <linux/types.h>
 
 #include "omx_abi.h"
@@ -46,6 +46,13 @@ struct omx_region;
 #define OMX_PULL_REORDER	3
 /* floor of the re-request timer */
 #define OMX_PULL_RTO_MIN_MS	10
+/*
+ * The tail-loss probe's floor: two round trips, but never sooner.  With
+ * a jiffy timer the probe waited one to two jiffies at least (4 to 8 ms
+ * at HZ=250) whatever the round trip; the floor keeps some slack for a
+ * pull whose replies wait behind another pull's on the same link.
+ */
+#define OMX_PULL_PTO_MIN_US	1000
 
 extern unsigned int omx_pull_blocks;
 extern unsigned int omx_pull_resend_ms;
@@ -105,7 +112,7 @@ struct omx_pull_block {
  */
 struct omx_pull {
 	struct omx_endpoint *ep;
-	struct timer_list timer;
+	struct hrtimer timer;		/* softirq context, as a timer_list */
 	enum omx_pull_state state;
 	u32 index;
 	u32 gen;
