@@ -13,7 +13,7 @@ USER_DIRS += $(patsubst %/Makefile,%,$(wildcard examples/Makefile tests/mx/Makef
 CHECKPATCH_DIR := $(CURDIR)/.cache/checkpatch
 
 .PHONY: all driver dmaengine user $(USER_DIRS) check check-unit check-vm check-long check-debug lint clean distclean \
-	install uninstall
+	install install-user install-module uninstall
 
 all: driver dmaengine user
 
@@ -50,10 +50,11 @@ lint: $(CHECKPATCH_DIR)/checkpatch.pl
 check: all
 	tests/check
 
-# the tests marked "# omx-host-long:" (tests/tools/paper.sh), not in make
-# check: the CI's whole run must stay under 45 minutes
+# the tests marked "# omx-host-long:" (tests/tools/paper.sh,
+# tests/tools/packages.sh), not in make check: the CI's whole run must
+# stay under 45 minutes
 check-long: all
-	tests/check --vm --long -f '^tools/paper$$'
+	tests/check --vm --long -f '^tools/(paper|packages)$$'
 
 check-unit: user
 	tests/check --unit
@@ -110,19 +111,30 @@ INST_MANS := $(wildcard docs/man/*.[1-9])
 # looks for it in its own directory, outside PREFIX (docs/fabric.md)
 INST_FABRIC := $(wildcard fabric/libomx-fi.so)
 FABRIC_PROVDIR ?= $(shell pkg-config --variable=libdir libfabric 2>/dev/null)/libfabric
-INST_BUILT := $(INST_LIBS) $(INST_TOOLS) $(INST_BPF) driver/linux/omx.ko
+INST_BUILT := $(INST_LIBS) $(INST_TOOLS) $(INST_BPF)
 # the Wireshark dissector goes where tshark says it loads Lua plugins
 # from (outside PREFIX, as the provider), or where Debian's Wireshark
 # does when tshark is not installed yet (docs/wireshark.md)
 WIRESHARK_LUADIR ?= $(or $(shell tshark -G folders 2>/dev/null | sed -n 's/^Global Lua Plugins:[[:space:]]*//p'),\
 	/usr/lib/$(shell $(CC) -print-multiarch 2>/dev/null)/wireshark/plugins)
 
-install:
+# install-user is everything but omx.ko: the Debian packages (debian/rules)
+# ship the module as source that DKMS builds on the target
+# (docs/packaging.md); install-module is omx.ko alone.
+install: install-user install-module
+
+install-module:
+	@test -f driver/linux/omx.ko || { echo "make install: not built: driver/linux/omx.ko (run make first)"; exit 1; }
+	install -d $(DESTDIR)$(MODDIR)
+	install -m 0644 driver/linux/omx.ko $(DESTDIR)$(MODDIR)/
+	@if [ -z "$(DESTDIR)" ]; then $(DEPMOD) -a $(KVER); fi
+
+install-user:
 	@missing=; for f in $(INST_BUILT); do test -f $$f || missing="$$missing $$f"; done; \
 	if [ -n "$$missing" ]; then echo "make install: not built:$$missing (run make first)"; exit 1; fi
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBDIR) \
 		$(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(UNITDIR) \
-		$(DESTDIR)$(UDEVRULESDIR) $(DESTDIR)$(SYSCONFDIR)/omx $(DESTDIR)$(MODDIR)
+		$(DESTDIR)$(UDEVRULESDIR) $(DESTDIR)$(SYSCONFDIR)/omx
 	@# one library: libmyriexpress.so is a filter that ld.so resolves in the
 	@# libomx.so.0 beside it; both are files with their own soname, which
 	@# ldconfig caches (docs/mx-api.md, "Building and linking")
@@ -131,21 +143,21 @@ install:
 	install -m 0644 libomx/libomx.a $(DESTDIR)$(LIBDIR)/
 	install -m 0644 $(INST_HDRS) $(DESTDIR)$(INCLUDEDIR)/
 	@# the built omx.pc names the private libraries configure found
-	sed -e 's|^prefix=.*|prefix=$(PREFIX)|' libomx/omx.pc > $(DESTDIR)$(PKGCONFIGDIR)/omx.pc
+	sed -e 's|^prefix=.*|prefix=$(PREFIX)|' -e 's|^libdir=.*|libdir=$(LIBDIR)|' \
+		libomx/omx.pc > $(DESTDIR)$(PKGCONFIGDIR)/omx.pc
 	install -m 0755 $(INST_TOOLS) $(DESTDIR)$(BINDIR)/
 	install -m 0755 tools/omx_init $(DESTDIR)$(SBINDIR)/
 	$(if $(INST_BPF),install -D -m 0644 $(INST_BPF) $(DESTDIR)$(PREFIX)/lib/omx/$(notdir $(INST_BPF)))
 	for m in $(INST_MANS); do \
 		install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man$${m##*.}/$$(basename $$m) || exit 1; \
 	done
-	install -m 0644 driver/linux/omx.ko $(DESTDIR)$(MODDIR)/
 	$(if $(INST_FABRIC),install -D -m 0755 $(INST_FABRIC) $(DESTDIR)$(FABRIC_PROVDIR)/libomx-fi.so)
 	install -D -m 0644 wireshark/omx.lua $(DESTDIR)$(WIRESHARK_LUADIR)/omx.lua
 	sed -e 's|@SBINDIR@|$(SBINDIR)|g' tools/omx.service > $(DESTDIR)$(UNITDIR)/omx.service
 	install -m 0644 tools/90-omx.rules $(DESTDIR)$(UDEVRULESDIR)/
 	test -e $(DESTDIR)$(SYSCONFDIR)/omx/omx.conf || \
 		install -m 0644 etc/omx.conf $(DESTDIR)$(SYSCONFDIR)/omx/omx.conf
-	@if [ -z "$(DESTDIR)" ]; then $(DEPMOD) -a $(KVER) && $(LDCONFIG); fi
+	@if [ -z "$(DESTDIR)" ]; then $(LDCONFIG); fi
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(LIBDIR)/,libomx.so.0 libomx.so libmyriexpress.so libomx.a)
