@@ -7,7 +7,7 @@
 # Runs tests/fabric/mpi_check up to 1 MiB; Open MPI's verbose selection
 # must name omx0 on all 4 ranks and each node's board counters must have
 # moved by what crossed between the nodes.  Then NetPIPE's NPopenmpi
-# between one rank on each node up to 1 MiB, and a 2-rank job whose rank
+# between one rank on each node up to 256 KiB, and a 2-rank job whose rank
 # on node1 is killed (SIGKILL) while rank 0 on node0 waits for it: the
 # job must end with an error, not hang.
 . tests/vm/lib.sh
@@ -75,7 +75,7 @@ else
 
 	# NetPIPE, rank 0 on node0 and rank 1 on node1
 	t0=$(date +%s)
-	out=$(mpi 180 2 "$net.1:1,$net.2:1" NPopenmpi -p 0 -n 3 -u 1048576 -o /tmp/np.out 2>&1)
+	out=$(mpi 180 2 "$net.1:1,$net.2:1" NPopenmpi -p 0 -n 3 -u 262144 -o /tmp/np.out 2>&1)
 	st=$?
 	echo "  [NPopenmpi] $(($(date +%s) - t0)) s"
 	printf '%s\n' "$out" | grep -v 'mca: base\|mca:base\|select:' | tail -n 6 | sed 's/^/  [NPopenmpi] /'
@@ -83,7 +83,7 @@ else
 	t_check "NPopenmpi across the nodes: exit status 0" test "$st" = 0
 	t_check "NPopenmpi: both ranks chose omx0" \
 		test "$(printf '%s\n' "$out" | grep -c 'mtl:ofi:provider: omx0$')" = 2
-	t_match "NPopenmpi: reached 1 MiB at a non-zero rate" '^ *1048576 +[0-9]*[1-9][0-9.]* ' \
+	t_match "NPopenmpi: reached 256 KiB (rendezvous) at a non-zero rate" '^ *262144 +[0-9]*[1-9][0-9.]* ' \
 		"$(tail -n 1 /tmp/np.out 2>/dev/null)"
 
 	# rank 1, on node1, kills itself while rank 0 waits in MPI_Recv
