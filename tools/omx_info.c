@@ -7,6 +7,8 @@
  * Output (stable, parsed by tests):
  *   omx driver ABI 0x101, library ABI 0x101
  *   driver: version=0.1.0 endpoints_open=0 pinned_pages=0 regions=0 pulls=0 peers=1/1024
+ *   dma: off                (or, with the module parameter dma=1:)
+ *   dma: channel=dma0chan0 copies=12 bytes=106152 fallbacks=0 (no_channel=0 no_memory=0 unsplit=0 refused=0 failed=0)
  *   board 0: ifname=veth0 mac=aa:bb:cc:dd:ee:ff mtu=9000 status=up,running endpoints=0 hostname=guest:0
  *   board 0 counters: rx_frames=12 tx_frames=10 rx_dropped=0 tx_errors=0
  *   peer 0: mac=52:54:00:12:34:57 hostname=node1:0 board=0
@@ -35,6 +37,8 @@
 
 /* MODULE_VERSION of the loaded module */
 #define OMX_VERSION_PATH	"/sys/module/omx/version"
+/* the DMA offload's module parameters (docs/module.md, "DMA offload") */
+#define OMX_PARAM_DIR		"/sys/module/omx/parameters/"
 
 static void usage(FILE *out)
 {
@@ -127,6 +131,71 @@ static void read_version(char *buf, size_t size)
 	if (!buf[0])
 		snprintf(buf, size, "unknown");
 	fclose(f);
+}
+
+/* The first line of module parameter @name, without its newline. */
+static int read_param(const char *name, char *buf, size_t size)
+{
+	char path[128];
+	FILE *f;
+	int ok;
+
+	snprintf(path, sizeof(path), OMX_PARAM_DIR "%s", name);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	ok = fgets(buf, (int)size, f) != NULL;
+	fclose(f);
+	if (!ok)
+		return -1;
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+/*
+ * "no_channel 0, no_memory 2, ..." (dma_fallback_reasons) into
+ * "no_channel=0 no_memory=2 ...".
+ */
+static void format_reasons(const char *in, char *out, size_t size)
+{
+	size_t n = 0;
+
+	for (; *in && n + 1 < size; in++) {
+		if (*in == ',')
+			continue;
+		out[n++] = (*in == ' ' && in[-1] != ',') ? '=' : *in;
+	}
+	out[n] = '\0';
+}
+
+/*
+ * The receive-copy offload: "off", or the channel and its counters;
+ * "unknown (old module)" for a module without these parameters.
+ */
+static void print_dma(void)
+{
+	char on[8], chan[64], copies[32], bytes[32], fallbacks[32];
+	char why[256], reasons[256];
+
+	if (read_param("dma", on, sizeof(on))) {
+		printf("dma: unknown (old module)\n");
+		return;
+	}
+	if (on[0] != 'Y') {
+		printf("dma: off\n");
+		return;
+	}
+	if (read_param("dma_channel", chan, sizeof(chan)) ||
+	    read_param("dma_copies", copies, sizeof(copies)) ||
+	    read_param("dma_bytes", bytes, sizeof(bytes)) ||
+	    read_param("dma_fallbacks", fallbacks, sizeof(fallbacks)) ||
+	    read_param("dma_fallback_reasons", why, sizeof(why))) {
+		printf("dma: unknown (old module)\n");
+		return;
+	}
+	format_reasons(why, reasons, sizeof(reasons));
+	printf("dma: channel=%s copies=%s bytes=%s fallbacks=%s (%s)\n",
+	       chan, copies, bytes, fallbacks, reasons);
 }
 
 /* Module-wide figures: versions, live objects, peer table use. */
@@ -340,6 +409,7 @@ int main(int argc, char **argv)
 
 	if (print_driver(&dev))
 		goto out_fail;
+	print_dma();
 	if (do_discover && discover(&dev, wait_ms))
 		goto out_fail;
 

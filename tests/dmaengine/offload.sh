@@ -10,8 +10,10 @@
 # loss, duplication and reordering; with offload on and no channel (all
 # CPU, counted); the puller killed with copies in flight (drained); the
 # engine's device unbound during a transfer; nothing left pinned;
-# everything unloads.  Part of tests/dmaengine/run.sh (one guest);
-# alone: tests/vm/run --topology pair --no-load THIS_FILE.
+# everything unloads; omx_info's "dma:" line says off, then gives
+# the parameters' values (no channel, then the engine's).  Part of
+# tests/dmaengine/run.sh (one guest); alone: tests/vm/run --topology
+# pair --no-load THIS_FILE.
 . tests/vm/lib.sh
 PATH=$OMX_TOP/tests/driver:$PATH
 
@@ -35,6 +37,16 @@ wire() {
 	t_nomatch "$3: no check failed" '^FAIL' "$out"
 }
 load_omx() { omx_load veth0,veth1 dma=1 dma_min_frame=0 dma_min_pull=0 "$@"; }
+info_dma() { omx_info | grep '^dma:'; }
+# the "dma:" line omx_info should print, from the parameters themselves
+want_dma() {
+	echo "dma: channel=$(param dma_channel) copies=$(param dma_copies) bytes=$(param dma_bytes) fallbacks=$(param dma_fallbacks) ($(param dma_fallback_reasons | sed 's/,//g; s/ \([0-9]\)/=\1/g'))"
+}
+
+# 0. Offload off: omx_info says so.
+t_check "load omx without dma" omx_load veth0,veth1
+t_check "omx_info: dma: off" test "$(info_dma)" = "dma: off"
+t_check "unload omx" omx_unload
 
 # 1. Offload on, no channel: the CPU copies, counted.
 t_check "load omx with dma=1 and no DMA engine" load_omx
@@ -46,6 +58,11 @@ wire 2 300000 "no channel"
 t_check "no channel: no copy offloaded" test "$(param dma_copies)" = 0
 t_check "no channel: every reply counted as a fallback" \
 	test "$(param dma_fallbacks)" = $(($(counter 1 rx_pull_reply) - r0))
+line=$(info_dma)
+echo "  omx_info: $line"
+t_check "no channel: omx_info's dma line is the parameters'" test "$line" = "$(want_dma)"
+t_match "no channel: omx_info counts every reply under no_channel" \
+	"^dma: channel=none copies=0 bytes=0 fallbacks=$(($(counter 1 rx_pull_reply) - r0)) \\(no_channel=$(($(counter 1 rx_pull_reply) - r0)) no_memory=0 unsplit=0 refused=0 failed=0\\)\$" "$line"
 t_check "unload omx" omx_unload
 
 # 2. With the engine: every payload through it.
@@ -68,6 +85,11 @@ t_check "offload: the engine copied exactly omx's dma_bytes" \
 	test $(($(engine bytes) - eb0)) = "$(param dma_bytes)"
 t_check "offload: the 3 pulls' bytes went through it" \
 	test "$(param dma_bytes)" = $((1048576 * 3 - 1001 - 2002))
+line=$(info_dma)
+echo "  omx_info: $line"
+t_check "offload: omx_info's dma line is the parameters'" test "$line" = "$(want_dma)"
+t_match "offload: omx_info gives the channel, the copies and the bytes" \
+	"^dma: channel=$chan copies=$replies bytes=$((1048576 * 3 - 1001 - 2002)) fallbacks=0 \\(no_channel=0 no_memory=0 unsplit=0 refused=0 failed=0\\)\$" "$line"
 
 # 3. Reordered and delayed completions.
 echo 4 > "$SWP/reorder"
