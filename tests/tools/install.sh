@@ -75,6 +75,9 @@ t_check "libomx.so links to the soname" test "$(readlink /tmp/stage$P/lib/libomx
 t_check "libraries are executable" test -x /tmp/stage$P/lib/libmyriexpress.so
 t_check "headers identical to the tree's" cmp libomx/include/myriexpress.h /tmp/stage$P/include/myriexpress.h
 t_match "omx.pc names the prefix" "^prefix=$P\$" "$(cat /tmp/stage$P/lib/pkgconfig/omx.pc)"
+t_match "omx.pc has the module's version" \
+	"^Version: $(sed -n 's/^#define OMX_DRIVER_VERSION[[:space:]]*"\(.*\)"$/\1/p' driver/linux/omx_main.c)\$" \
+	"$(cat /tmp/stage$P/lib/pkgconfig/omx.pc)"
 t_match "unit runs the installed omx_init" "^ExecStart=$P/sbin/omx_init start\$" "$(cat /tmp/stage$P/lib/systemd/system/omx.service)"
 t_nomatch "no placeholder left in the unit" "@[A-Z]+@" "$(cat /tmp/stage$P/lib/systemd/system/omx.service)"
 flags=$(PKG_CONFIG_SYSROOT_DIR=/tmp/stage PKG_CONFIG_LIBDIR=/tmp/stage$P/lib/pkgconfig pkg-config --cflags --libs omx)
