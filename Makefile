@@ -43,8 +43,16 @@ $(CHECKPATCH_DIR)/checkpatch.pl:
 		--wildcards '*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
 		'*/scripts/const_structs.checkpatch'
 
-lint: $(CHECKPATCH_DIR)/checkpatch.pl
-	$(MAKE) -C driver/linux KDIR=$(KDIR) CHECKPATCH=$(CHECKPATCH_DIR)/checkpatch.pl check
+# so does scripts/kernel-doc, which checks the driver's /** */ comments
+$(CHECKPATCH_DIR)/kernel-doc:
+	@test -n "$(CHECKPATCH_TARBALL)" || { echo "no linux-source tarball: apt-get install linux-source-6.1 and rerun ./configure"; exit 1; }
+	mkdir -p $(CHECKPATCH_DIR)
+	tar -xJf $(CHECKPATCH_TARBALL) -C $(CHECKPATCH_DIR) --strip-components=2 \
+		--wildcards '*/scripts/kernel-doc'
+
+lint: $(CHECKPATCH_DIR)/checkpatch.pl $(CHECKPATCH_DIR)/kernel-doc
+	$(MAKE) -C driver/linux KDIR=$(KDIR) CHECKPATCH=$(CHECKPATCH_DIR)/checkpatch.pl \
+		KERNELDOC=$(CHECKPATCH_DIR)/kernel-doc check
 	$(MAKE) -C tests/dmaengine KDIR=$(KDIR) CHECKPATCH=$(CHECKPATCH_DIR)/checkpatch.pl check
 
 check: all
