@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# omx-vm: --topology pair --timeout 300
+# omx-vm-long: --topology pair --timeout 300
 # The Wireshark dissector (wireshark/omx.lua) over a capture of real
 # traffic: dumpcap records veth0 while boards 0 and 1 exchange MX
 # messages of every class (mx_exchange: connect, tiny, small, medium,

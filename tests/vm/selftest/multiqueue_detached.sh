@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# omx-vm: --no-slub-debug --topology multiqueue --vnic-no-guard --no-load --timeout 240
+# omx-vm-long: --no-slub-debug --topology multiqueue --vnic-no-guard --no-load --timeout 240
 # omx-vm-expect: fail not ok - 4 queues \(phase 1\): steering is not in force on node1: per-queue rx packets
 # Without omx_vnic's guard qemu detaches the tap's steering program when
 # the guest driver sets up its queues, and the tap falls back to its own
