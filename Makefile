@@ -123,7 +123,9 @@ FABRIC_PROVDIR ?= $(shell pkg-config --variable=libdir libfabric 2>/dev/null)/li
 INST_BUILT := $(INST_LIBS) $(INST_TOOLS) $(INST_BPF)
 # the Wireshark dissector goes where tshark says it loads Lua plugins
 # from (outside PREFIX, as the provider), or where Debian's Wireshark
-# does when tshark is not installed yet (docs/wireshark.md)
+# does when tshark is not installed yet (docs/wireshark.md); configure
+# asks tshark once and writes it into config.mk, this is for an older
+# config.mk
 WIRESHARK_LUADIR ?= $(or $(shell tshark -G folders 2>/dev/null | sed -n 's/^Global Lua Plugins:[[:space:]]*//p'),\
 	/usr/lib/$(shell $(CC) -print-multiarch 2>/dev/null)/wireshark/plugins)
 
