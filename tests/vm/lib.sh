@@ -275,12 +275,22 @@ omx_lookup() {
 T_PASSED=0
 T_FAILED=0
 
+# A check that came 5 s or more after the one before it is preceded by a
+# "# +N s" line: a test's log shows where its time goes (CI's 45 minutes).
+T_LAST=$SECONDS
+t_elapsed() {
+	[ $((SECONDS - T_LAST)) -lt 5 ] || echo "# +$((SECONDS - T_LAST)) s"
+	T_LAST=$SECONDS
+}
+
 t_ok() {
+	t_elapsed
 	T_PASSED=$((T_PASSED + 1))
 	echo "ok - $1"
 }
 
 t_fail() {
+	t_elapsed
 	T_FAILED=$((T_FAILED + 1))
 	echo "not ok - $1"
 }
