@@ -2,10 +2,14 @@
 # Top-level build: the kernel module through kbuild, the user library,
 # tools and tests through plain make. Run ./configure first.
 
+# make dist and make distcheck need no configured tree
 ifeq ($(wildcard config.mk),)
+ifneq ($(filter-out dist distcheck,$(or $(MAKECMDGOALS),all)),)
 $(error config.mk missing: run ./configure first (scripts/install-deps installs what it needs))
 endif
+else
 include config.mk
+endif
 
 USER_DIRS := libomx fabric tools tests/driver tests/unit tests/fuzz tests/fabric bench firmware-patch/vnic firmware-patch/xdp
 # directories being written: built once they have a Makefile
@@ -13,7 +17,7 @@ USER_DIRS += $(patsubst %/Makefile,%,$(wildcard examples/Makefile tests/mx/Makef
 CHECKPATCH_DIR := $(CURDIR)/.cache/checkpatch
 
 .PHONY: all driver dmaengine user $(USER_DIRS) check check-unit check-vm check-long check-debug lint clean distclean \
-	install install-user install-module uninstall
+	install install-user install-module uninstall dist distcheck
 
 all: driver dmaengine user
 
@@ -75,6 +79,33 @@ check-vm: all
 # (docs/testing.md, "The debug kernel")
 check-debug: user
 	tests/check-debug
+
+# The release tarball: the files git tracks, as they are in the work tree
+# (uncommitted changes included, with a note), under omx-VERSION/, owned
+# by root, dated by the last commit and compressed without a timestamp,
+# so that one commit gives one tarball.
+VERSION := $(shell scripts/version)
+DIST_NAME := omx-$(VERSION)
+
+dist:
+	@test -n "$(VERSION)"
+	@git rev-parse --git-dir > /dev/null 2>&1 || \
+		{ echo "make dist: not in a git work tree: the tarball is the files git tracks" >&2; exit 1; }
+	@git diff --quiet HEAD -- || echo "make dist: note: uncommitted changes go into $(DIST_NAME).tar.gz"
+	git ls-files -z | tar --null -T - --sort=name --owner=0 --group=0 --numeric-owner \
+		--mtime=@$$(git log -1 --format=%ct) --transform 's|^|$(DIST_NAME)/|' -cf - | \
+		gzip -n -9 > $(DIST_NAME).tar.gz.tmp
+	mv $(DIST_NAME).tar.gz.tmp $(DIST_NAME).tar.gz
+	@echo "make dist: $(DIST_NAME).tar.gz, $$(git ls-files | wc -l) files"
+
+# The tarball builds from scratch on its own (scripts/distcheck): configure,
+# make, the unit tests, install and uninstall in a temporary directory,
+# against this tree's kernel unless DISTCHECK_CONFIGURE_FLAGS says otherwise.
+# Minutes: not part of make check.
+DISTCHECK_CONFIGURE_FLAGS ?= $(if $(KDIR),--with-linux=$(KDIR))
+
+distcheck: dist
+	MAKE="$(MAKE)" scripts/distcheck $(DIST_NAME).tar.gz $(DISTCHECK_CONFIGURE_FLAGS)
 
 clean:
 	$(MAKE) -C driver/linux KDIR=$(KDIR) clean

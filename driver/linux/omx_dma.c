@@ -393,7 +393,6 @@ int omx_dma_init(void)
 	return 0;
 }
 
-/* After the receive path stopped: no copy starts any more. */
 void omx_dma_exit(void)
 {
 	wait_var_event(&omx_dma_inflight, !atomic_read(&omx_dma_inflight));

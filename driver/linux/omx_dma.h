@@ -14,7 +14,24 @@
 struct omx_endpoint;
 struct omx_region;
 
+/**
+ * omx_dma_init() - take a DMA_MEMCPY channel if the ``dma`` parameter asks
+ *
+ * Module load, process context.  Having no channel is not an error: the
+ * copies then stay on the CPU, and omx_dma_wanted() counts them as
+ * fallbacks, so an administrator sees why offload does not happen.
+ *
+ * Return: 0 (the module loads with or without a channel).
+ */
 int omx_dma_init(void);
+
+/**
+ * omx_dma_exit() - wait for the copies in flight and release the channel
+ *
+ * Module unload, once the receive path stopped (no copy starts any more):
+ * sleeps until every started copy completed, so that no completion of ours
+ * runs after the module is gone.
+ */
 void omx_dma_exit(void);
 
 /**

@@ -238,7 +238,6 @@ void omx_endpoint_put(struct omx_endpoint *ep)
 	kref_put(&ep->kref, omx_endpoint_release);
 }
 
-/* Works for live and dead endpoints alike. */
 void omx_endpoint_close(struct omx_endpoint *ep)
 {
 	pr_debug("board %u endpoint %u: closed%s\n", ep->board_index, ep->index,
@@ -268,7 +267,6 @@ struct omx_endpoint *omx_endpoint_get_rcu(struct omx_iface *iface, u32 index,
 	return ep;
 }
 
-/* Board detached by force; the caller holds the iface's endpoint_lock. */
 void omx_endpoint_kill(struct omx_endpoint *ep)
 {
 	WRITE_ONCE(ep->state, OMX_ENDPOINT_DEAD);

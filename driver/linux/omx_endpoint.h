@@ -114,13 +114,30 @@ struct omx_viewer {
 	bool admin;
 };
 
-/* May @viewer see @ep's owner (pid, command) and its counters? */
+/**
+ * omx_endpoint_visible() - may @viewer see who holds @ep and what it gets?
+ * @ep: the endpoint asked about
+ * @viewer: who asks
+ *
+ * The one rule for every query that names an endpoint's owner (pid,
+ * command) or shows its counters: its owner and an administrator may.
+ *
+ * Return: true if @viewer may see them.
+ */
 static inline bool omx_endpoint_visible(const struct omx_endpoint *ep,
 					const struct omx_viewer *viewer)
 {
 	return viewer->admin || uid_eq(viewer->euid, ep->uid);
 }
 
+/**
+ * omx_endpoint_is_dead() - was @ep's board detached by force?
+ * @ep: the endpoint
+ *
+ * Lockless: the state only ever goes from live to dead, never back.
+ *
+ * Return: true once omx_endpoint_kill() ran: only close is left to it.
+ */
 static inline bool omx_endpoint_is_dead(const struct omx_endpoint *ep)
 {
 	return READ_ONCE(ep->state) == OMX_ENDPOINT_DEAD;
@@ -149,25 +166,88 @@ static inline bool omx_endpoint_is_dead(const struct omx_endpoint *ep)
 struct omx_endpoint *omx_endpoint_open(const struct omx_endpoint_open *req,
 				       const struct cred *cred, bool admin,
 				       const struct net *net);
+/**
+ * omx_endpoint_close() - the release of the file that opened @ep
+ * @ep: the endpoint, live or dead; the file's reference is dropped
+ *
+ * Frees the slot and the user's quota at once, ends the pulls and
+ * deregisters the regions; the receive path may still hold a reference,
+ * which then finds neither, and the memory goes with the last reference.
+ * Process context.
+ */
 void omx_endpoint_close(struct omx_endpoint *ep);
+
+/**
+ * omx_endpoint_put() - drop a reference to @ep
+ * @ep: the endpoint
+ *
+ * The last one frees the rings and the pull table and drops the board
+ * reference; the structure itself goes after an RCU grace period, since
+ * the receive path looks endpoints up under RCU.  Any context.
+ */
 void omx_endpoint_put(struct omx_endpoint *ep);
+
+/**
+ * omx_endpoint_kill() - mark @ep dead, its board detached by force
+ * @ep: the endpoint
+ *
+ * Wakes its sleepers, which then return -ENODEV; every later command but
+ * close fails.  The caller holds the board's endpoint_lock.
+ */
 void omx_endpoint_kill(struct omx_endpoint *ep);
+
+/**
+ * omx_endpoint_get_info() - OMX_CMD_GET_ENDPOINT_INFO on the file's endpoint
+ * @ep: the endpoint
+ * @info: filled in entirely (padding zeroed: it is copied to user space)
+ *
+ * The owner's pid is given in the caller's pid namespace.
+ */
 void omx_endpoint_get_info(const struct omx_endpoint *ep,
 			   struct omx_endpoint_info *info);
 
-/* Receive side, BH disabled: append an event and wake the sleepers. */
+/**
+ * omx_endpoint_deliver() - give @ep an event, and its payload if any
+ * @ep: the destination endpoint
+ * @ring: the expected or the unexpected event ring
+ * @evt: the event; its receive slot is filled in when there is a payload
+ * @payload: @len bytes at @offset of @skb go with the event
+ * @skb: the frame holding the payload (not consumed)
+ * @offset: where the payload starts, from @skb->data
+ * @len: payload length
+ *
+ * omx_ring_produce(), then a wakeup of the sleepers in WAIT_EVENT and poll.
+ * BH disabled.
+ *
+ * Return: 0, or -ENOSPC when the ring is full (the drop is recorded in
+ * the control page; nobody is woken).
+ */
 int omx_endpoint_deliver(struct omx_endpoint *ep, enum omx_ring_id ring,
 			 struct omx_event *evt, bool payload,
 			 const struct sk_buff *skb, int offset, unsigned int len);
 
-/*
- * Endpoint @index of @iface with a reference, caller under RCU; NULL if
- * there is none (*@why says which NACK that deserves).
+/**
+ * omx_endpoint_get_rcu() - the endpoint a received frame is for
+ * @iface: the board the frame came in on
+ * @index: the endpoint index the frame names, not yet checked
+ * @why: set when there is none: the NACK the sender deserves (bad
+ *	endpoint index, or endpoint closed)
+ *
+ * Caller under rcu_read_lock().  A dead endpoint counts as closed.
+ *
+ * Return: the endpoint with a reference (omx_endpoint_put() it), or NULL.
  */
 struct omx_endpoint *omx_endpoint_get_rcu(struct omx_iface *iface, u32 index,
 					  enum omx_nack_type *why);
 
-/* @ep now refers to peer @index: keep it in the table (any context). */
+/**
+ * omx_endpoint_ref_peer() - record that @ep was told about peer @index
+ * @ep: the endpoint
+ * @index: the peer's index in the table
+ *
+ * The peer ager keeps every peer some open endpoint may still name.  Any
+ * context; the bit is never cleared while @ep lives.
+ */
 static inline void omx_endpoint_ref_peer(struct omx_endpoint *ep, u32 index)
 {
 	/* test first: the bit is set once, the cache line stays shared */
@@ -189,7 +269,28 @@ static inline void omx_endpoint_ref_peer(struct omx_endpoint *ep, u32 index)
 bool omx_endpoint_admit_sessionless(struct omx_endpoint *ep, const u8 *mac,
 				    u8 src_endpoint);
 
+/**
+ * omx_endpoint_wait() - OMX_CMD_WAIT_EVENT: sleep until there is news
+ * @ep: the endpoint
+ * @wait: in: the library's consumer indexes and the timeout; out: why
+ *	the wait ended (an event, a wakeup or the timeout)
+ *
+ * Events win over a wakeup, which then stays pending for the next wait.
+ * Process context, interruptible.
+ *
+ * Return: 0 with @wait->status set, -EINTR on a signal, -ENODEV if the
+ * board was detached by force meanwhile.
+ */
 int omx_endpoint_wait(struct omx_endpoint *ep, struct omx_wait *wait);
+
+/**
+ * omx_endpoint_wakeup() - OMX_CMD_WAKEUP: end the waits on @ep
+ * @ep: the endpoint
+ *
+ * Every thread sleeping in omx_endpoint_wait() returns with
+ * OMX_WAIT_WAKEUP; with none sleeping the next wait returns at once,
+ * as mx_wakeup() requires.  Any context.
+ */
 void omx_endpoint_wakeup(struct omx_endpoint *ep);
 
 #endif /* OMX_ENDPOINT_H */

@@ -380,10 +380,6 @@ static int omx_ifaces_apply_one(const char *item)
 	return ret;
 }
 
-/*
- * Apply a comma-separated list of items; every item is tried and the
- * first error is returned.
- */
 int omx_ifaces_apply(const char *list)
 {
 	char *copy, *cur, *item;
@@ -423,7 +419,6 @@ static void omx_ifaces_attach_all(void)
 	rtnl_unlock();
 }
 
-/* An empty list at load time means every Ethernet interface, as Open-MX. */
 void omx_ifaces_attach_at_load(const char *list)
 {
 	if (skip_spaces(list)[0])
@@ -455,12 +450,6 @@ int omx_ifaces_print_names(char *buf, size_t size)
 	return len;
 }
 
-/*
- * The board at index @board with a reference held (release it with
- * omx_iface_put()), or ERR_PTR(-EINVAL) for an index out of range,
- * ERR_PTR(-ENODEV) for an empty slot.  The board may be detached while
- * the caller holds it: its netdev is then NULL.
- */
 struct omx_iface *omx_iface_acquire(u32 board)
 {
 	struct omx_iface *iface;

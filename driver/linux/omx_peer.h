@@ -20,37 +20,95 @@ extern unsigned int omx_peers_max;
 /* default of the "peer_age" module parameter, seconds */
 #define OMX_PEER_AGE_DEFAULT	300
 
+/**
+ * omx_peers_init() - allocate the peer table and start the peer ager
+ *
+ * Module load, before any board is attached; the table's size is the
+ * "peers" parameter, fixed until unload.
+ *
+ * Return: 0, -EINVAL ("peers" out of range) or -ENOMEM.
+ */
 int omx_peers_init(void);
+
+/**
+ * omx_peers_exit() - stop the ager and free the table
+ *
+ * Module unload, after every board was detached, which removed the peers
+ * heard through it: the table should be empty, and whatever is left is
+ * freed.
+ */
 void omx_peers_exit(void);
 
-/*
- * Receive handlers, called by the receive path under rcu_read_lock() in
- * softirq context once the frame is validated and decoded into @pkt.
- * They do not consume @skb.  Return OMX_COUNTER_NR when the frame was
- * used, otherwise the counter of the reason it was dropped.
+/**
+ * omx_peer_recv_host_query() - answer a HOST_QUERY with our hostname
+ * @iface: the board it came in on
+ * @skb: the frame (not consumed)
+ * @pkt: the frame, validated and decoded
+ *
+ * Learns the sender as a peer, then replies within the board's rate
+ * limit, so that a flood of queries cannot make us flood.  Receive path:
+ * softirq under rcu_read_lock().
+ *
+ * Return: OMX_COUNTER_NR when the frame was used, otherwise the counter
+ * of the reason it was dropped.
  */
 enum omx_counter_index omx_peer_recv_host_query(struct omx_iface *iface,
 						const struct sk_buff *skb,
 						const struct omx_pkt *pkt);
+
+/**
+ * omx_peer_recv_host_reply() - learn a peer and its hostname from a HOST_REPLY
+ * @iface: the board it came in on
+ * @skb: the frame (not consumed)
+ * @pkt: the frame, validated and decoded
+ *
+ * Answers to our queries and unsolicited announcements of a rename alike;
+ * a name that is empty or holds a control character is dropped.  Receive
+ * path: softirq under rcu_read_lock().
+ *
+ * Return: OMX_COUNTER_NR when the frame was used, otherwise the counter
+ * of the reason it was dropped.
+ */
 enum omx_counter_index omx_peer_recv_host_reply(struct omx_iface *iface,
 						const struct sk_buff *skb,
 						const struct omx_pkt *pkt);
 
-/* Broadcast a HOST_QUERY on @iface; any context, caller holds a reference. */
+/**
+ * omx_peer_discover() - broadcast a HOST_QUERY on @iface
+ * @iface: the board, held by the caller
+ *
+ * Every host running omx on the link answers, and so becomes a peer.
+ * Any context.
+ *
+ * Return: 0 or the send's error (omx_send_frame()).
+ */
 int omx_peer_discover(struct omx_iface *iface);
-/* The same for board index @board (DISCOVER_PEERS ioctl). */
+
+/**
+ * omx_peers_discover() - OMX_CMD_DISCOVER_PEERS: omx_peer_discover() on @board
+ * @board: board index
+ *
+ * Process context.  Return: 0, -EINVAL, -ENODEV or the send's error.
+ */
 int omx_peers_discover(u32 board);
 
-/*
- * Remove the peers heard through board @board.  Called by detach once no
- * receive handler can run for that board any more.
+/**
+ * omx_peers_forget_board() - remove the peers heard through board @board
+ * @board: board index
+ *
+ * Called by detach once no receive handler can run for that board any
+ * more, so that none is learned again behind its back.
  */
 void omx_peers_forget_board(u32 board);
 
-/*
- * Destination of a send: MAC and our index in the peer's table (reverse
- * index, OMX_PEER_INDEX_UNKNOWN if not known) of the peer at @index.
- * -ENOENT if none.  Any context.
+/**
+ * omx_peer_resolve() - where a send to peer @index goes
+ * @index: the peer's index in the table (from the library)
+ * @mac: set to the peer's address
+ * @reverse: set to our index in the peer's table, OMX_PEER_INDEX_UNKNOWN
+ *	if it never told us
+ *
+ * Any context.  Return: 0, or -ENOENT if there is no peer at @index.
  */
 int omx_peer_resolve(u32 index, u8 *mac, u16 *reverse);
 
@@ -71,25 +129,65 @@ int omx_peer_resolve(u32 index, u8 *mac, u16 *reverse);
 int omx_peer_lookup_rcu(u32 board, u16 hint, const u8 *mac, u16 reverse,
 			u16 *reverse_out);
 
-/*
- * Index of the peer @mac heard on @board, added if new (-ENOSPC when the
- * table is full); @reverse, unless OMX_PEER_INDEX_UNKNOWN, is recorded as
- * its reverse index.  Any context.
+/**
+ * omx_peer_learn_index() - the index of peer @mac, added if new
+ * @board: the board it was heard on
+ * @mac: its address
+ * @reverse: unless OMX_PEER_INDEX_UNKNOWN, our index in its table,
+ *	recorded so that our frames to it carry the hint
+ *
+ * Called once a received frame is validated: only a well-formed frame
+ * takes room in the table.  Any context.
+ *
+ * Return: the peer's index, or -ENOSPC when the table is full.
  */
 int omx_peer_learn_index(u32 board, const u8 *mac, u16 reverse);
 
-/*
- * Send an unsolicited HOST_REPLY with @iface's hostname to every peer
- * heard through it; process context.  Returns how many frames went out.
+/**
+ * omx_peers_announce() - tell every peer heard through @iface its new name
+ * @iface: the board, just renamed
+ *
+ * An unsolicited HOST_REPLY to each, sent in batches outside the table's
+ * lock.  Process context.
+ *
+ * Return: how many frames went out.
  */
 unsigned int omx_peers_announce(struct omx_iface *iface);
 
-/* @buf holds a non-empty printable name and its NUL within @size bytes. */
+/**
+ * omx_hostname_valid() - is @buf a hostname we accept, from a frame or a user?
+ * @buf: the name
+ * @size: bytes of @buf that may be read
+ *
+ * Tools print peers' names as they are: no control character may get in.
+ *
+ * Return: true if @buf holds a non-empty printable name and its NUL
+ * within @size bytes.
+ */
 bool omx_hostname_valid(const char *buf, size_t size);
 
-/* OMX_CMD_SET_PEERS on a kernel copy of the array; process context. */
+/**
+ * omx_peers_set() - OMX_CMD_SET_PEERS: load static peers
+ * @entries: a kernel copy of the user's array
+ * @nr: entries in it
+ * @flags: OMX_SET_PEERS_REPLACE: the old table goes, except the peers
+ *	listed again (which keep their index)
+ *
+ * All or nothing: every peer is allocated before the table's lock is
+ * taken, and a table too small changes nothing.  Process context.
+ *
+ * Return: 0, -EINVAL (empty array, unknown flag, bad entry), -ENODEV (no
+ * such board), -ENOSPC or -ENOMEM.
+ */
 int omx_peers_set(const struct omx_peer_entry *entries, u32 nr, u32 flags);
-/* OMX_CMD_CLEAR_PEERS: board index or OMX_PEERS_ALL_BOARDS. */
+
+/**
+ * omx_peers_clear() - OMX_CMD_CLEAR_PEERS
+ * @board: remove the peers of this board, or of all with
+ *	OMX_PEERS_ALL_BOARDS
+ *
+ * Return: 0, or -EINVAL for a board index out of range.
+ */
 int omx_peers_clear(u32 board);
 
 /**
@@ -105,7 +203,19 @@ int omx_peers_clear(u32 board);
 int omx_peers_lookup(struct omx_peer_lookup *req, u32 board, bool admin,
 		     u32 *found);
 
+/**
+ * omx_peers_get_table_info() - OMX_CMD_GET_PEER_TABLE_INFO
+ * @info: set to the table's size, fill and refused additions
+ */
 void omx_peers_get_table_info(struct omx_peer_table_info *info);
+
+/**
+ * omx_peers_get_info() - OMX_CMD_GET_PEER_INFO: the peer at @index
+ * @index: peer index
+ * @info: filled in entirely when there is one (padding zeroed)
+ *
+ * Return: 0, -EINVAL (index out of range) or -ENOENT (no peer there).
+ */
 int omx_peers_get_info(u32 index, struct omx_peer_info *info);
 
 #endif /* OMX_PEER_H */

@@ -90,7 +90,21 @@ struct omx_pull_fc {
 	unsigned long recover_until;
 };
 
+/**
+ * omx_pull_module_init() - the flow control state of every peer index
+ *
+ * Module load, after the peer table's size is known: one window and
+ * round trip per peer index, shared by all the pulls to that peer.
+ *
+ * Return: 0 or -ENOMEM.
+ */
 int omx_pull_module_init(void);
+
+/**
+ * omx_pull_module_exit() - free the flow control state
+ *
+ * Module unload, once every endpoint (and so every pull) is gone.
+ */
 void omx_pull_module_exit(void);
 
 struct omx_pull_block {
@@ -165,41 +179,165 @@ struct omx_pull_table {
 	struct omx_pull pulls[OMX_PULLS_MAX];
 };
 
+/**
+ * omx_pull_table_alloc() - give @ep its table of OMX_PULLS_MAX pull slots
+ * @ep: the endpoint being opened
+ *
+ * The slots and their timers live as long as the endpoint, so that
+ * starting a pull allocates nothing.  Process context.
+ *
+ * Return: 0 or -ENOMEM.
+ */
 int omx_pull_table_alloc(struct omx_endpoint *ep);
-/* Endpoint close, process context: ends every pull, stops the timers. */
+
+/**
+ * omx_pull_table_close() - end every pull of @ep at its close
+ * @ep: the endpoint
+ *
+ * Active pulls fail (counted in pull_failed) without an event, the timers
+ * stop for good, the regions go back, and the DMA copies in flight are
+ * waited for: nothing writes into the process's memory once its endpoint
+ * is closed.  Process context, may sleep.
+ */
 void omx_pull_table_close(struct omx_endpoint *ep);
+
+/**
+ * omx_pull_table_free() - free @ep's pull table
+ * @ep: the endpoint, at its last reference
+ *
+ * After omx_pull_table_close(): no timer nor copy uses the table any more.
+ */
 void omx_pull_table_free(struct omx_endpoint *ep);
 
-/* OMX_CMD_PULL, process context. */
+/**
+ * omx_pull_start() - OMX_CMD_PULL: pull a remote region into one of @ep's
+ * @ep: the pulling endpoint
+ * @cmd: the command, copied in
+ *
+ * A peer that is a board of this host is served at once by one copy
+ * (omx_shared_pull()); otherwise a slot starts sending PULL frames, and
+ * the pull ends later with an OMX_EVT_PULL_DONE event.  Process context.
+ *
+ * Return: 0 (the outcome comes as the event), -EINVAL (bad command or
+ * range), -ENOENT (no such local region or peer), -EBUSY (every slot in
+ * use), -EINTR (a local copy stopped by a fatal signal).
+ */
 int omx_pull_start(struct omx_endpoint *ep, const struct omx_cmd_pull *cmd);
 
-/* Receive handlers (omx_recv.c's table), softirq under RCU. */
+/**
+ * omx_pull_recv_reply() - a PULL_REPLY: its payload into the pull's region
+ * @iface: the board it came in on
+ * @skb: the frame (not consumed; a DMA copy takes its own reference)
+ * @pkt: the frame, validated and decoded
+ *
+ * Only a reply for an active pull, from the peer pulled, for a frame
+ * asked for, is used; it then moves the pull's window and the peer's,
+ * may ask for more frames and may end the pull.  Receive path: softirq
+ * under rcu_read_lock().
+ *
+ * Return: OMX_COUNTER_NR when the frame was used, otherwise the counter
+ * of the reason it was dropped.
+ */
 enum omx_counter_index omx_pull_recv_reply(struct omx_iface *iface,
 					   const struct sk_buff *skb,
 					   const struct omx_pkt *pkt);
+
+/**
+ * omx_pull_recv_nack_mcp() - the pulled side refused a PULL: end that pull
+ * @iface: the board it came in on
+ * @skb: the frame (not consumed)
+ * @pkt: the frame, validated and decoded
+ *
+ * The pull ends with the status matching the NACK's reason.  Receive
+ * path: softirq under rcu_read_lock().
+ *
+ * Return: OMX_COUNTER_NR when the frame ended a pull, otherwise the
+ * counter of the reason it was dropped.
+ */
 enum omx_counter_index omx_pull_recv_nack_mcp(struct omx_iface *iface,
 					      const struct sk_buff *skb,
 					      const struct omx_pkt *pkt);
+
+/**
+ * omx_pull_reply_recv_pull() - answer a PULL from the pinned pages (omx_pull_reply.c)
+ * @iface: the board it came in on
+ * @skb: the frame (not consumed)
+ * @pkt: the frame, validated and decoded
+ *
+ * The sender side of a large message.  The PULL must name an open
+ * endpoint with its session, and a region that omx_region_may_pull()
+ * lets the puller read; otherwise a NACK_MCP goes back, the same for a
+ * region refused and one that does not exist.  Receive path: softirq
+ * under rcu_read_lock().
+ *
+ * Return: OMX_COUNTER_NR when the frame was answered, otherwise the
+ * counter of the reason it was dropped.
+ */
 enum omx_counter_index omx_pull_reply_recv_pull(struct omx_iface *iface,
 						const struct sk_buff *skb,
 						const struct omx_pkt *pkt);
 
-/* omx_shared.c: a pull from an endpoint of this host, by one copy. */
+/**
+ * omx_shared_pull() - a pull from an endpoint of this host (omx_shared.c)
+ * @ep: the pulling endpoint
+ * @cmd: the PULL command
+ * @dst: @ep's region named by @cmd, held by the caller
+ * @remote: the pulled endpoint with a reference, or NULL if there is none
+ * @why: when @remote is NULL, the NACK a PULL from the wire would have got
+ *
+ * No frame at all: the remote region is checked as a PULL from the wire
+ * would be, then copied by the CPU in this process context, and the
+ * PULL_DONE event is delivered (or parked if the ring is full).
+ *
+ * Return: 0 (a refusal is the event's status), -EINTR if a fatal signal
+ * stopped the copy (no event: the process is dying), -EBUSY if the event
+ * could neither be delivered nor parked.
+ */
 int omx_shared_pull(struct omx_endpoint *ep, const struct omx_cmd_pull *cmd,
 		    struct omx_region *dst, struct omx_endpoint *remote,
 		    enum omx_nack_type why);
 
-/* Keep a PULL_DONE the ring had no room for in a slot; its timer retries. */
+/**
+ * omx_pull_park_done() - keep a PULL_DONE that found the ring full
+ * @table: the pulling endpoint's pull table
+ * @cmd: the pull's command
+ * @dst: the pull's local region; the slot takes a reference
+ * @status: the event's status (enum omx_pull_status)
+ * @length: bytes pulled
+ *
+ * The event is not lost: a free slot holds it as an ended pull, and its
+ * timer delivers it once the library made room.  Process context.
+ *
+ * Return: 0, or -EBUSY when no slot is free.
+ */
 int omx_pull_park_done(struct omx_pull_table *table, const struct omx_cmd_pull *cmd,
 		       struct omx_region *dst, u32 status, u32 length);
 
-/*
- * An asynchronous copy of a reply of pull @index (generation @gen) of
- * @ep is in the region (omx_dma.c); BH disabled, no table lock held.
+/**
+ * omx_pull_copy_done() - an asynchronous copy of a reply is in the region
+ * @ep: the pulling endpoint
+ * @index: the pull's slot
+ * @gen: the pull's generation when the copy started
+ *
+ * Called by omx_dma.c once per reply it took.  A copy counts as progress;
+ * the last copy of a complete pull, or of one that failed meanwhile, ends
+ * it.  The slot may have been reused or the table closed: only the count
+ * of copies in flight is then updated.  BH disabled, no table lock held.
  */
 void omx_pull_copy_done(struct omx_endpoint *ep, u32 index, u32 gen);
 
-/* Append a PULL_DONE event for @ep; BH disabled.  -ENOSPC if full. */
+/**
+ * omx_pull_deliver_done() - append a PULL_DONE event for @ep
+ * @ep: the pulling endpoint
+ * @cookie: the library's cookie of the pull
+ * @status: how it ended (enum omx_pull_status)
+ * @length: bytes pulled
+ * @region_id: the local region pulled into
+ * @peer_index: the peer pulled from
+ * @peer_endpoint: its endpoint
+ *
+ * BH disabled.  Return: 0, or -ENOSPC when the expected ring is full.
+ */
 int omx_pull_deliver_done(struct omx_endpoint *ep, u64 cookie, u32 status,
 			  u32 length, u32 region_id, u16 peer_index, u8 peer_endpoint);
 

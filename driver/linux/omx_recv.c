@@ -541,7 +541,6 @@ void omx_recv_init(void)
 	dev_add_pack(&omx_packet_type);
 }
 
-/* Returns once no CPU runs omx_recv_frame() any more. */
 void omx_recv_exit(void)
 {
 	long unattached;

@@ -49,7 +49,6 @@ int omx_region_module_init(void)
 	return omx_wq ? 0 : -ENOMEM;
 }
 
-/* Runs what was queued: the last unpins after every file is closed. */
 void omx_region_module_exit(void)
 {
 	destroy_workqueue(omx_wq);

@@ -16,7 +16,7 @@ top=$PWD
 work=$top/.cache/packages
 pkgs="omx-dkms libomx0 libomx-dev omx-tools libfabric-omx omx-wireshark"
 
-ver=$(sed -n 's/^#define OMX_DRIVER_VERSION[[:space:]]*"\(.*\)"$/\1/p' driver/linux/omx_main.c)
+ver=$(scripts/version)
 check "debian/changelog's version is the module's ($ver)" \
 	test -n "$ver" -a "$(dpkg-parsechangelog -S Version)" = "$ver"
 
