@@ -35,7 +35,7 @@ names="rx_drop_bad_length rx_drop_bad_frag rx_drop_bad_subtype rx_drop_bad_nack
 for n in $names; do before[$n]=$(counter 1 $n); done
 # the guest is slow: leave the endpoint open long enough for every frame
 quiet=$OMX_RUN_DIR/quiet.out
-omx_ring_test quiet 1 0 30 > "$quiet" 2>&1 &
+omx_ring_test quiet 1 0 30 "$OMX_RUN_DIR/quiet.stop" > "$quiet" 2>&1 &
 qpid=$!
 omx_wait_for 10 grep -q ready "$quiet"
 send() { omx_send_frame veth0 "$head" "$@" > /dev/null || echo "send failed: $*"; }
@@ -73,6 +73,7 @@ t_check "exactly three NACKs sent" test "$(delta tx_nack_lib)" = 3
 for n in rx_tiny rx_small rx_medium rx_truc rx_connect rx_nack_lib; do
 	t_check "nothing counted as $n" test "$(delta $n)" = 0
 done
+touch "$OMX_RUN_DIR/quiet.stop"
 wait $qpid
 st=$?
 cat "$quiet"
