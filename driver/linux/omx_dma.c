@@ -11,7 +11,10 @@
  * is copied by the CPU from its callback.  When the last chunk is done,
  * omx_pull_copy_done() tells the pull, which ends only when none of its
  * copies is outstanding.  omx_dma_inflight counts the copies: module
- * exit waits for them before releasing the channel.
+ * exit waits for them before releasing the channel.  What went to the
+ * channel and what the CPU copied instead is counted on the endpoint's
+ * board (the dma_* counters of omx_abi.h), which the endpoint's
+ * reference keeps.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -24,6 +27,7 @@
 
 #include "omx_dma.h"
 #include "omx_endpoint.h"
+#include "omx_iface.h"
 #include "omx_pull.h"
 #include "omx_region.h"
 
@@ -62,65 +66,6 @@ static const struct kernel_param_ops omx_dma_channel_ops = {
 };
 module_param_cb(dma_channel, &omx_dma_channel_ops, NULL, 0444);
 MODULE_PARM_DESC(dma_channel, "The DMA channel in use (read-only; none without one)");
-
-/*
- * Module-wide counters, read-only parameters: the per-board counters are
- * full (OMX_COUNTERS_MAX, docs/abi.md) and a new layout is an ABI change.
- */
-static atomic64_t omx_dma_copies;
-static atomic64_t omx_dma_bytes;
-static atomic64_t omx_dma_fallbacks;
-
-/* why the CPU copied (part of) a payload meant for the channel */
-enum omx_dma_why {
-	OMX_DMA_WHY_NO_CHANNEL,		/* dma=1, no channel at load */
-	OMX_DMA_WHY_NO_MEMORY,		/* no memory for the copy's state */
-	OMX_DMA_WHY_UNSPLIT,		/* on the skb's frag list, or too many chunks */
-	OMX_DMA_WHY_REFUSED,		/* alignment, mapping, prep or submit */
-	OMX_DMA_WHY_FAILED,		/* the engine completed a descriptor with an error */
-	OMX_DMA_WHY_NR
-};
-
-static const char * const omx_dma_why_names[OMX_DMA_WHY_NR] = {
-	[OMX_DMA_WHY_NO_CHANNEL] = "no_channel",
-	[OMX_DMA_WHY_NO_MEMORY] = "no_memory",
-	[OMX_DMA_WHY_UNSPLIT] = "unsplit",
-	[OMX_DMA_WHY_REFUSED] = "refused",
-	[OMX_DMA_WHY_FAILED] = "failed",
-};
-
-static atomic64_t omx_dma_why[OMX_DMA_WHY_NR];
-
-static int omx_dma_why_get(char *buf, const struct kernel_param *kp)
-{
-	int i, n = 0;
-
-	for (i = 0; i < OMX_DMA_WHY_NR; i++)
-		n += sysfs_emit_at(buf, n, "%s%s %lld", i ? ", " : "",
-				   omx_dma_why_names[i], atomic64_read(&omx_dma_why[i]));
-	return n + sysfs_emit_at(buf, n, "\n");
-}
-
-static const struct kernel_param_ops omx_dma_why_ops = {
-	.get = omx_dma_why_get,
-};
-module_param_cb(dma_fallback_reasons, &omx_dma_why_ops, NULL, 0444);
-MODULE_PARM_DESC(dma_fallback_reasons, "Why the CPU copied parts meant for the channel, in chunks or payloads (read-only)");
-
-static int omx_dma_counter_get(char *buf, const struct kernel_param *kp)
-{
-	return sysfs_emit(buf, "%lld\n", atomic64_read(kp->arg));
-}
-
-static const struct kernel_param_ops omx_dma_counter_ops = {
-	.get = omx_dma_counter_get,
-};
-module_param_cb(dma_copies, &omx_dma_counter_ops, &omx_dma_copies, 0444);
-MODULE_PARM_DESC(dma_copies, "PULL_REPLY payloads the DMA channel copied (read-only)");
-module_param_cb(dma_bytes, &omx_dma_counter_ops, &omx_dma_bytes, 0444);
-MODULE_PARM_DESC(dma_bytes, "Bytes of those (read-only)");
-module_param_cb(dma_fallbacks, &omx_dma_counter_ops, &omx_dma_fallbacks, 0444);
-MODULE_PARM_DESC(dma_fallbacks, "Payloads meant for the DMA channel that the CPU copied, in whole or in part: no channel, no descriptor, or a failed one (read-only)");
 
 struct omx_dma_frame;
 
@@ -168,14 +113,14 @@ struct omx_dma_frame {
 	struct omx_dma_chunk chunks[];
 };
 
-bool omx_dma_wanted(unsigned int len, u32 pull_len)
+bool omx_dma_wanted(struct omx_iface *iface, unsigned int len, u32 pull_len)
 {
 	if (!omx_dma_enable || len < READ_ONCE(omx_dma_min_frame) ||
 	    pull_len < READ_ONCE(omx_dma_min_pull))
 		return false;
 	if (!omx_dma_chan) {
-		atomic64_inc(&omx_dma_fallbacks);
-		atomic64_inc(&omx_dma_why[OMX_DMA_WHY_NO_CHANNEL]);
+		omx_iface_count(iface, OMX_COUNTER_DMA_FALLBACKS, 1);
+		omx_iface_count(iface, OMX_COUNTER_DMA_FALLBACK_NO_CHANNEL, 1);
 		return false;
 	}
 	return true;
@@ -183,12 +128,13 @@ bool omx_dma_wanted(unsigned int len, u32 pull_len)
 
 static void omx_dma_frame_done(struct omx_dma_frame *f)
 {
-	if (atomic_read(&f->fallbacks)) {
-		atomic64_inc(&omx_dma_fallbacks);
-	} else {
-		atomic64_inc(&omx_dma_copies);
-		atomic64_add(f->len, &omx_dma_bytes);
-	}
+	/* @f->ep's reference keeps its board and counters */
+	struct omx_iface *iface = f->ep->iface;
+
+	if (atomic_read(&f->fallbacks))
+		omx_iface_count(iface, OMX_COUNTER_DMA_FALLBACKS, 1);
+	else
+		omx_iface_count(iface, OMX_COUNTER_DMA_COPIES, 1);
 	omx_pull_copy_done(f->ep, f->pull_index, f->pull_gen);
 	consume_skb(f->skb);
 	omx_region_put(f->region);
@@ -215,7 +161,9 @@ static void omx_dma_chunk_done(void *arg, const struct dmaengine_result *res)
 		omx_region_write(f->region, c->region_offset, f->skb,
 				 c->skb_offset, c->len);
 		atomic_inc(&f->fallbacks);
-		atomic64_inc(&omx_dma_why[OMX_DMA_WHY_FAILED]);
+		omx_iface_count(f->ep->iface, OMX_COUNTER_DMA_FALLBACK_FAILED, 1);
+	} else {
+		omx_iface_count(f->ep->iface, OMX_COUNTER_DMA_BYTES, c->len);
 	}
 	if (atomic_dec_and_test(&f->remaining))
 		omx_dma_frame_done(f);
@@ -318,8 +266,9 @@ void omx_dma_copy_reply(struct omx_endpoint *ep, struct omx_region *region,
 	f = max ? kzalloc(struct_size(f, chunks, max), GFP_ATOMIC) : NULL;
 	if (!f) {
 		omx_region_write(region, offset, skb, skb_offset, len);
-		atomic64_inc(&omx_dma_fallbacks);
-		atomic64_inc(&omx_dma_why[max ? OMX_DMA_WHY_NO_MEMORY : OMX_DMA_WHY_UNSPLIT]);
+		omx_iface_count(ep->iface, OMX_COUNTER_DMA_FALLBACKS, 1);
+		omx_iface_count(ep->iface, max ? OMX_COUNTER_DMA_FALLBACK_NO_MEMORY :
+				OMX_COUNTER_DMA_FALLBACK_UNSPLIT, 1);
 		omx_pull_copy_done(ep, pull_index, pull_gen);
 		omx_region_put(region);
 		omx_endpoint_put(ep);
@@ -349,7 +298,7 @@ void omx_dma_copy_reply(struct omx_endpoint *ep, struct omx_region *region,
 		c->region_offset = offset + done;
 		c->skb_offset = skb_offset + done;
 		if (!omx_dma_submit_chunk(f, c, sp, spo, dp, dpo)) {
-			atomic64_inc(&omx_dma_why[OMX_DMA_WHY_REFUSED]);
+			omx_iface_count(ep->iface, OMX_COUNTER_DMA_FALLBACK_REFUSED, 1);
 			break;
 		}
 		done += c->len;
@@ -359,7 +308,7 @@ void omx_dma_copy_reply(struct omx_endpoint *ep, struct omx_region *region,
 		dma_async_issue_pending(omx_dma_chan);
 	if (done < len) {
 		if (n == f->nr_chunks)
-			atomic64_inc(&omx_dma_why[OMX_DMA_WHY_UNSPLIT]);
+			omx_iface_count(ep->iface, OMX_COUNTER_DMA_FALLBACK_UNSPLIT, 1);
 		/* what the channel did not take: the CPU, now */
 		omx_region_write(region, offset + done, skb, skb_offset + done,
 				 len - done);
@@ -380,7 +329,7 @@ int omx_dma_init(void)
 	dma_cap_set(DMA_MEMCPY, mask);
 	chan = dma_request_chan_by_mask(&mask);
 	if (IS_ERR(chan)) {
-		pr_info("dma=1 but no DMA_MEMCPY channel (error %ld): receive copies stay on the CPU, counted in dma_fallbacks\n",
+		pr_info("dma=1 but no DMA_MEMCPY channel (error %ld): receive copies stay on the CPU, counted in dma_fallback_no_channel\n",
 			PTR_ERR(chan));
 		return 0;
 	}
