@@ -8,7 +8,7 @@
  *   omx driver ABI 0x101, library ABI 0x101
  *   driver: version=0.1.0 endpoints_open=0 pinned_pages=0 regions=0 pulls=0 peers=1/1024
  *   dma: off                (or, with the module parameter dma=1:)
- *   dma: channel=dma0chan0
+ *   dma: channel=node0:dma0chan0  (each online NUMA node's channel)
  *   board 0: ifname=veth0 mac=aa:bb:cc:dd:ee:ff mtu=9000 status=up,running endpoints=0 hostname=guest:0
  *   board 0 counters: rx_frames=12 tx_frames=10 rx_dropped=0 tx_errors=0
  *   board 0 dma: copies=12 bytes=106152 fallbacks=0 (no_channel=0 no_memory=0 unsplit=0 refused=0 failed=0)

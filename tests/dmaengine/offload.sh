@@ -1,9 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # omx's receive-copy offload (module parameter dma, docs/module.md "DMA
 # offload") over the veth pair, with the test engine omx_swdma
-# (tests/dmaengine/README.md): wire pulls board 0 -> 1 of odd sizes,
-# segments and offsets arrive byte for byte (omx_pull_test wire) with
-# every PULL_REPLY payload copied by the engine.  The dma_* board
+# (tests/dmaengine/README.md): which of the engine's two channels omx
+# takes for the guest's one NUMA node, with the engine's device on no
+# node (any node's channel) and on node 0 (a local one; the choice
+# between nodes is tests/unit/test_dma_pick.c); wire pulls board 0 -> 1
+# of odd sizes, segments and offsets arrive byte for byte (omx_pull_test
+# wire) with every PULL_REPLY payload copied by the engine.  The dma_* board
 # counters of the pulling board (1) move by exactly that: dma_copies by
 # its rx_pull_reply, dma_bytes by the pulls' bytes and by the engine's
 # own bytes, and board 0's stay at 0; with reordered and delayed
@@ -71,6 +74,13 @@ all_offloaded() {
 	t_check "$1: board 0's dma counters all 0" test "$(dma0)" = 0
 }
 load_omx() { omx_load veth0,veth1 dma=1 dma_min_frame=0 dma_min_pull=0 "$@"; }
+# in_use: the engine's channels some client holds, by name
+in_use() {
+	local d
+	for d in "$DEV"/dma/dma*chan*; do
+		[ "$(cat "$d/in_use" 2>/dev/null)" != 1 ] || printf '%s\n' "${d##*/}"
+	done | paste -sd ' '
+}
 info_dma() { omx_info | grep '^dma:'; }
 # board 1's "dma:" line as omx_info should print it, from omx_counters
 want_board_dma() {
@@ -105,18 +115,37 @@ t_match "no channel: omx_info counts every reply under no_channel" \
 	"^board 1 dma: copies=0 bytes=0 fallbacks=$replies \\(no_channel=$replies no_memory=0 unsplit=0 refused=0 failed=0\\)\$" "$line"
 t_check "unload omx" omx_unload
 
-# 2. With the engine: every payload through it.
-t_check "insmod omx_swdma.ko" insmod "$SW" channels=2
+# 2. The engine's device on no known node (a platform device's): no
+# node has a local channel, so omx takes one channel of any node, one of
+# the two, and node 0 uses it.
+t_check "insmod omx_swdma.ko channels=2 (node unknown)" insmod "$SW" channels=2
 t_check "load omx with dma=1" load_omx
-chan=$(param dma_channel)
-t_match "omx took a channel of the engine" '^dma[0-9]+chan[0-9]+$' "$chan"
-t_check "the engine shows that channel in use" test "$(cat "$DEV/dma/$chan/in_use" 2>/dev/null)" = 1
-t_match "the kernel log names it" "omx: receive copies .* go to $chan \\(omx_swdma\\)" "$(dmesg)"
+desc=$(param dma_channel)
+chan=${desc#node0:}
+t_match "any node: dma_channel gives node 0 a channel of the engine" '^node0:dma[0-9]+chan[0-9]+$' "$desc"
+t_check "any node: omx holds that channel and not the other" test "$(in_use)" = "$chan"
+t_match "any node: the kernel log gives node 0 that channel, of unknown node" \
+	"omx: node 0: receive copies .* go to $chan \\(omx_swdma, on node -1\\)" "$(dmesg)"
+t_check "any node: omx_info names it" test "$(info_dma)" = "dma: channel=node0:$chan"
+t_check "unload omx" omx_unload
+t_check "rmmod omx_swdma" rmmod omx_swdma
+
+# 3. The engine's device on node 0, the guest's only node: node 0 takes
+# a channel of its own (the per-node request), the rest runs on it.
+t_check "insmod omx_swdma.ko channels=2 node=0" insmod "$SW" channels=2 node=0
+t_match "the engine says node 0" 'omx_swdma: 2 memcpy channel\(s\) on node 0' "$(dmesg)"
+t_check "load omx with dma=1" load_omx
+desc=$(param dma_channel)
+chan=${desc#node0:}
+t_match "local: dma_channel gives node 0 a channel of the engine" '^node0:dma[0-9]+chan[0-9]+$' "$desc"
+t_check "local: omx holds that channel and not the other" test "$(in_use)" = "$chan"
+t_match "local: the kernel log says node 0's channel is local" \
+	"omx: node 0: receive copies .* go to $chan \\(omx_swdma, on node 0: local\\)" "$(dmesg)"
 t_check_fails "rmmod omx_swdma refused while omx holds the channel" rmmod omx_swdma
 snap
 wire 3 1048576 "offload"
 all_offloaded offload "$(wire_bytes 3 1048576)"
-t_check "offload: omx_info names the channel" test "$(info_dma)" = "dma: channel=$chan"
+t_check "offload: omx_info names the channel" test "$(info_dma)" = "dma: channel=node0:$chan"
 line=$(omx_info | grep '^board 1 dma:')
 echo "  omx_info: $line"
 t_check "offload: omx_info's board 1 dma line is its counters" test "$line" = "$(want_board_dma)"
@@ -125,7 +154,7 @@ t_match "offload: omx_info gives board 1's copies and bytes" \
 t_match "offload: omx_info's board 0 dma line is all 0" \
 	'^board 0 dma: copies=0 bytes=0 fallbacks=0 \(no_channel=0 no_memory=0 unsplit=0 refused=0 failed=0\)$' "$(omx_info)"
 
-# 3. Reordered and delayed completions.
+# 4. Reordered and delayed completions.
 echo 4 > "$SWP/reorder"
 echo 500 > "$SWP/delay_us"
 ro0=$(engine reordered)
@@ -136,7 +165,7 @@ all_offloaded reorder "$(wire_bytes 2 1048576)"
 echo 0 > "$SWP/reorder"
 echo 0 > "$SWP/delay_us"
 
-# 4. Failed descriptors: the CPU copies them again.
+# 5. Failed descriptors: the CPU copies them again.
 echo 7 > "$SWP/fail_every"
 snap
 wire 2 1048576 "fail_every=7"
@@ -157,7 +186,7 @@ t_check "fail_every=7: dma_bytes below the pulls' bytes (the CPU wrote the faile
 	test "$(moved bytes bytes)" -lt "$(wire_bytes 2 1048576)"
 t_check "fail_every=7: board 0's dma counters all 0" test "$(dma0)" = 0
 
-# 5. Thresholds: frames under dma_min_frame stay on the CPU, uncounted.
+# 6. Thresholds: frames under dma_min_frame stay on the CPU, uncounted.
 echo 100000 > "$P/dma_min_frame"
 snap
 wire 1 300000 "threshold"
@@ -165,7 +194,7 @@ t_check "threshold: nothing offloaded under dma_min_frame" test "$(moved copies 
 t_check "threshold: and no fallback counted" test "$(moved fallbacks fb)" = 0
 echo 0 > "$P/dma_min_frame"
 
-# 6. Loss, duplication and reordering on the wire (as driver/pull_pair).
+# 7. Loss, duplication and reordering on the wire (as driver/pull_pair).
 snap
 if modprobe sch_netem 2>/dev/null &&
    tc qdisc add dev veth0 root netem loss 3% duplicate 3% delay 1ms reorder 20% &&
@@ -182,7 +211,7 @@ else
 	t_check "netem available (modprobe sch_netem, tc)" false
 fi
 
-# 7. The puller killed with copies in flight: the copies finish into
+# 8. The puller killed with copies in flight: the copies finish into
 # pages that stay pinned until then, and nothing is left behind.
 echo 64 > "$SWP/reorder"
 echo 200000 > "$SWP/delay_us"
@@ -200,7 +229,7 @@ t_check "kill: the engine drained the killed puller's copies" omx_wait_for 60 dr
 # (nothing left pinned: checked once at the end, omx_pull_test idle takes 5 s)
 echo 0 > "$SWP/reorder"
 
-# 8. The engine's device unbound (hot-unplug) during a transfer.
+# 9. The engine's device unbound (hot-unplug) during a transfer.
 echo 1000 > "$SWP/delay_us"
 snap
 out=/tmp/unplug.out
