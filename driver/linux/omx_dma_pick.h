@@ -11,6 +11,9 @@
 /* a channel whose device's node is unknown (NUMA_NO_NODE) */
 #define OMX_DMA_PICK_NO_NODE	(-1)
 
+/* node_distance() in the kernel, a made-up table in the unit test */
+typedef int (*omx_dma_distance_fn)(int a, int b);
+
 /**
  * omx_dma_pick() - the channel for the copies made on node @node
  * @node: the node of the CPU that starts the copy
@@ -28,7 +31,7 @@
  */
 static inline unsigned int omx_dma_pick(int node, const int *chan_node,
 					unsigned int nr,
-					int (*distance)(int a, int b))
+					omx_dma_distance_fn distance)
 {
 	unsigned int i, best = 0;
 	int best_dist = -1;
