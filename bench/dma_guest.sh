@@ -6,8 +6,9 @@
 # first omx loaded with dma=0 (the CPU copies), then reloaded with dma=1
 # over the test engine tests/dmaengine/omx_swdma.ko with both thresholds
 # at 0, so that the short last frame of a pull goes to the engine too.
-# The second run must have offloaded every PULL_REPLY payload
-# (dma_copies = rx_pull_reply of both boards, no fallback), else the
+# The second run must have offloaded every PULL_REPLY payload (the
+# board counters dma_copies = rx_pull_reply, summed over both boards, no
+# dma_fallbacks), else the
 # script fails.  Writes cpu.csv, dma.csv and dma_counters.txt into
 # OUTDIR; bench/dma prints the table.
 . tests/vm/lib.sh
@@ -17,10 +18,12 @@ out=${3:?usage: bench/dma_guest.sh NODE ITERS OUTDIR}
 mkdir -p "$out" && rm -f "$out"/*.csv "$out"/*.log "$out"/*.txt
 P=/sys/module/omx/parameters
 log() { echo "bench: $*"; }
-replies() {
-	echo $(( $(omx_counters -b 0 | sed -n 's/^  rx_pull_reply: //p') +
-		 $(omx_counters -b 1 | sed -n 's/^  rx_pull_reply: //p') ))
+# both: board counter NAME summed over boards 0 and 1
+both() {
+	echo $(( $(omx_counters -b 0 | sed -n "s/^  $1: //p") +
+		 $(omx_counters -b 1 | sed -n "s/^  $1: //p") ))
 }
+replies() { both rx_pull_reply; }
 
 # perf NAME: one omx_perf client/server round into OUTDIR/NAME.csv
 perf() {
@@ -48,14 +51,14 @@ r=$(( $(replies) - r0 ))
 {
 	echo "channel $chan"
 	echo "rx_pull_reply $r"
-	for p in dma_copies dma_bytes dma_fallbacks dma_fallback_reasons; do
-		echo "$p $(cat $P/$p)"
+	for c in dma_copies dma_bytes dma_fallbacks; do
+		echo "$c $(both $c)"
 	done
-	omx_info | grep '^dma:'
+	omx_info | grep -E '^(board [0-9]+ )?dma:'
 } | tee "$out/dma_counters.txt"
 rc=0
-if [ "$(cat $P/dma_copies)" != "$r" ] || [ "$r" = 0 ] || [ "$(cat $P/dma_fallbacks)" != 0 ]; then
-	log "not every PULL_REPLY went through the engine: dma_copies $(cat $P/dma_copies), rx_pull_reply $r"
+if [ "$(both dma_copies)" != "$r" ] || [ "$r" = 0 ] || [ "$(both dma_fallbacks)" != 0 ]; then
+	log "not every PULL_REPLY went through the engine: dma_copies $(both dma_copies), rx_pull_reply $r"
 	rc=1
 else
 	log "offloaded: all $r PULL_REPLY payloads copied by $chan"

@@ -28,7 +28,7 @@
 #define OMX_ABI_ASSERT(cond, msg) static_assert(cond, msg)
 
 /* 0xMMmm: major.minor; any difference between library and driver is refused */
-#define OMX_ABI_VERSION		0x106
+#define OMX_ABI_VERSION		0x107
 
 /* misc devices, created as /dev/omx and /dev/omx-raw */
 #define OMX_DEVICE_NAME		"omx"
@@ -169,6 +169,27 @@ enum omx_counter_index {
 	 * trips, before the retransmission timeout (docs/wire.md)
 	 */
 	OMX_COUNTER_PULL_PROBE_RESENT		= 63,
+	/*
+	 * Receive-copy offload (docs/dma.md), counted on the board of the
+	 * pulling endpoint.  DMA_COPIES: PULL_REPLY payloads the DMA channel
+	 * copied in whole; DMA_BYTES: bytes the channel copied (every
+	 * descriptor that completed without error); DMA_FALLBACKS: payloads
+	 * meant for the channel that the CPU copied, in whole or in part.
+	 */
+	OMX_COUNTER_DMA_COPIES			= 64,
+	OMX_COUNTER_DMA_BYTES			= 65,
+	OMX_COUNTER_DMA_FALLBACKS		= 66,
+	/*
+	 * Why the CPU copied, one count per payload or per descriptor: dma=1
+	 * without a channel; no memory for the copy's state; not splittable
+	 * (the skb's frag list, or too many chunks); refused by the channel
+	 * (alignment, mapping, descriptor, submit); failed by the engine
+	 */
+	OMX_COUNTER_DMA_FALLBACK_NO_CHANNEL	= 67,
+	OMX_COUNTER_DMA_FALLBACK_NO_MEMORY	= 68,
+	OMX_COUNTER_DMA_FALLBACK_UNSPLIT	= 69,
+	OMX_COUNTER_DMA_FALLBACK_REFUSED	= 70,
+	OMX_COUNTER_DMA_FALLBACK_FAILED		= 71,
 	OMX_COUNTER_NR
 };
 
@@ -241,10 +262,21 @@ enum omx_counter_index {
 	[OMX_COUNTER_NACK_LIB_UNSENT]		= "nack_lib_unsent",	\
 	[OMX_COUNTER_PULL_DENIED]		= "pull_denied",	\
 	[OMX_COUNTER_PULL_PROBE_RESENT]		= "pull_probe_resent",	\
+	[OMX_COUNTER_DMA_COPIES]		= "dma_copies",		\
+	[OMX_COUNTER_DMA_BYTES]			= "dma_bytes",		\
+	[OMX_COUNTER_DMA_FALLBACKS]		= "dma_fallbacks",	\
+	[OMX_COUNTER_DMA_FALLBACK_NO_CHANNEL]	= "dma_fallback_no_channel", \
+	[OMX_COUNTER_DMA_FALLBACK_NO_MEMORY]	= "dma_fallback_no_memory", \
+	[OMX_COUNTER_DMA_FALLBACK_UNSPLIT]	= "dma_fallback_unsplit", \
+	[OMX_COUNTER_DMA_FALLBACK_REFUSED]	= "dma_fallback_refused", \
+	[OMX_COUNTER_DMA_FALLBACK_FAILED]	= "dma_fallback_failed", \
 }
 
-/* room in the ABI for counters added later without changing the layout */
-#define OMX_COUNTERS_MAX	64
+/*
+ * Room in the ABI for counters added later without changing the layout
+ * (64 until ABI 0x106, when the table was full)
+ */
+#define OMX_COUNTERS_MAX	128
 OMX_ABI_ASSERT(OMX_COUNTER_NR <= OMX_COUNTERS_MAX, "too many omx counters");
 
 /*
@@ -462,7 +494,7 @@ struct omx_board_counters {
 	__u64 values[OMX_COUNTERS_MAX];	/* indexed by enum omx_counter_index */
 };
 
-OMX_ABI_ASSERT(sizeof(struct omx_board_counters) == 528, "omx_board_counters layout");
+OMX_ABI_ASSERT(sizeof(struct omx_board_counters) == 1040, "omx_board_counters layout");
 
 struct omx_board_hostname {
 	__u32 board_index;

@@ -8,9 +8,11 @@
  *   omx driver ABI 0x101, library ABI 0x101
  *   driver: version=0.1.0 endpoints_open=0 pinned_pages=0 regions=0 pulls=0 peers=1/1024
  *   dma: off                (or, with the module parameter dma=1:)
- *   dma: channel=dma0chan0 copies=12 bytes=106152 fallbacks=0 (no_channel=0 no_memory=0 unsplit=0 refused=0 failed=0)
+ *   dma: channel=node0:dma0chan0  (each online NUMA node's channel)
  *   board 0: ifname=veth0 mac=aa:bb:cc:dd:ee:ff mtu=9000 status=up,running endpoints=0 hostname=guest:0
  *   board 0 counters: rx_frames=12 tx_frames=10 rx_dropped=0 tx_errors=0
+ *   board 0 dma: copies=12 bytes=106152 fallbacks=0 (no_channel=0 no_memory=0 unsplit=0 refused=0 failed=0)
+ *                           (with dma=1 only)
  *   peer 0: mac=52:54:00:12:34:57 hostname=node1:0 board=0
  *   warning: ...            (board down, no link, MTU too small, no board,
  *                            peer table full)
@@ -89,8 +91,11 @@ static void print_board(const struct omx_board_info *info, int verbose)
 		       info->ifname);
 }
 
-/* One line of totals; "rx_dropped" sums every rx_drop_* counter. */
-static int print_board_counters(struct omx_lib_dev *dev, __u32 board)
+/*
+ * One line of totals ("rx_dropped" sums every rx_drop_* counter), and
+ * with @dma_on the board's receive-copy offload counters.
+ */
+static int print_board_counters(struct omx_lib_dev *dev, __u32 board, int dma_on)
 {
 	struct omx_board_counters c;
 	unsigned long long dropped = 0;
@@ -108,15 +113,33 @@ static int print_board_counters(struct omx_lib_dev *dev, __u32 board)
 	       board, (unsigned long long)c.values[OMX_COUNTER_RX_FRAMES],
 	       (unsigned long long)c.values[OMX_COUNTER_TX_FRAMES], dropped,
 	       (unsigned long long)c.values[OMX_COUNTER_TX_ERRORS]);
+	if (dma_on && n > OMX_COUNTER_DMA_FALLBACK_FAILED)
+		printf("board %u dma: copies=%llu bytes=%llu fallbacks=%llu (no_channel=%llu no_memory=%llu unsplit=%llu refused=%llu failed=%llu)\n",
+		       board, (unsigned long long)c.values[OMX_COUNTER_DMA_COPIES],
+		       (unsigned long long)c.values[OMX_COUNTER_DMA_BYTES],
+		       (unsigned long long)c.values[OMX_COUNTER_DMA_FALLBACKS],
+		       (unsigned long long)c.values[OMX_COUNTER_DMA_FALLBACK_NO_CHANNEL],
+		       (unsigned long long)c.values[OMX_COUNTER_DMA_FALLBACK_NO_MEMORY],
+		       (unsigned long long)c.values[OMX_COUNTER_DMA_FALLBACK_UNSPLIT],
+		       (unsigned long long)c.values[OMX_COUNTER_DMA_FALLBACK_REFUSED],
+		       (unsigned long long)c.values[OMX_COUNTER_DMA_FALLBACK_FAILED]);
 	return 0;
 }
 
-/* omx_tool_board_fn: @arg points to the -v flag */
+/* what show_board() prints besides the board line */
+struct show_opts {
+	int verbose;	/* -v */
+	int dma_on;	/* the receive-copy offload's counters too */
+};
+
+/* omx_tool_board_fn: @arg points to a struct show_opts */
 static int show_board(struct omx_lib_dev *dev, const struct omx_board_info *info,
 		      void *arg)
 {
-	print_board(info, *(const int *)arg);
-	return print_board_counters(dev, info->board_index);
+	const struct show_opts *opts = arg;
+
+	print_board(info, opts->verbose);
+	return print_board_counters(dev, info->board_index, opts->dma_on);
 }
 
 static void read_version(char *buf, size_t size)
@@ -153,49 +176,25 @@ static int read_param(const char *name, char *buf, size_t size)
 }
 
 /*
- * "no_channel 0, no_memory 2, ..." (dma_fallback_reasons) into
- * "no_channel=0 no_memory=2 ...".
+ * The receive-copy offload: "off", or the channel in use; "unknown (old
+ * module)" for a module without these parameters.  Returns whether it
+ * is on, for the per-board lines.
  */
-static void format_reasons(const char *in, char *out, size_t size)
+static int print_dma(void)
 {
-	size_t n = 0;
+	char on[8], chan[256];
 
-	for (; *in && n + 1 < size; in++) {
-		if (*in == ',')
-			continue;
-		out[n++] = (*in == ' ' && in[-1] != ',') ? '=' : *in;
-	}
-	out[n] = '\0';
-}
-
-/*
- * The receive-copy offload: "off", or the channel and its counters;
- * "unknown (old module)" for a module without these parameters.
- */
-static void print_dma(void)
-{
-	char on[8], chan[64], copies[32], bytes[32], fallbacks[32];
-	char why[256], reasons[256];
-
-	if (read_param("dma", on, sizeof(on))) {
+	if (read_param("dma", on, sizeof(on)) ||
+	    (on[0] == 'Y' && read_param("dma_channel", chan, sizeof(chan)))) {
 		printf("dma: unknown (old module)\n");
-		return;
+		return 0;
 	}
 	if (on[0] != 'Y') {
 		printf("dma: off\n");
-		return;
+		return 0;
 	}
-	if (read_param("dma_channel", chan, sizeof(chan)) ||
-	    read_param("dma_copies", copies, sizeof(copies)) ||
-	    read_param("dma_bytes", bytes, sizeof(bytes)) ||
-	    read_param("dma_fallbacks", fallbacks, sizeof(fallbacks)) ||
-	    read_param("dma_fallback_reasons", why, sizeof(why))) {
-		printf("dma: unknown (old module)\n");
-		return;
-	}
-	format_reasons(why, reasons, sizeof(reasons));
-	printf("dma: channel=%s copies=%s bytes=%s fallbacks=%s (%s)\n",
-	       chan, copies, bytes, fallbacks, reasons);
+	printf("dma: channel=%s\n", chan);
+	return 1;
 }
 
 /* Module-wide figures: versions, live objects, peer table use. */
@@ -360,6 +359,7 @@ int main(int argc, char **argv)
 	};
 	enum omx_lib_status st;
 	struct omx_lib_dev dev;
+	struct show_opts opts = { 0, 0 };
 	int verbose = 0, do_discover = 0, c, found;
 	long wait_ms = 2000;
 	double wait_s;
@@ -409,11 +409,12 @@ int main(int argc, char **argv)
 
 	if (print_driver(&dev))
 		goto out_fail;
-	print_dma();
+	opts.dma_on = print_dma();
 	if (do_discover && discover(&dev, wait_ms))
 		goto out_fail;
 
-	found = omx_tool_for_each_board(&dev, show_board, &verbose);
+	opts.verbose = verbose;
+	found = omx_tool_for_each_board(&dev, show_board, &opts);
 	if (found < 0)
 		goto out_fail;
 	if (!found)

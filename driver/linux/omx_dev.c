@@ -132,7 +132,7 @@ static int omx_cmd_get_board_info(struct omx_file *file, void __user *arg)
 static int omx_cmd_get_counters(struct omx_file *file, void __user *arg)
 {
 	struct omx_board_counters __user *ucounters = arg;
-	struct omx_board_counters counters;
+	struct omx_board_counters *counters;
 	u32 board, flags;
 	int ret;
 
@@ -141,12 +141,15 @@ static int omx_cmd_get_counters(struct omx_file *file, void __user *arg)
 		return -EFAULT;
 	if (flags)
 		return -EINVAL;
-	ret = omx_iface_get_counters(board, &counters);
-	if (ret)
-		return ret;
-	if (copy_to_user(ucounters, &counters, sizeof(counters)))
-		return -EFAULT;
-	return 0;
+	/* over a kilobyte: not on the kernel stack */
+	counters = kmalloc(sizeof(*counters), GFP_KERNEL);
+	if (!counters)
+		return -ENOMEM;
+	ret = omx_iface_get_counters(board, counters);
+	if (!ret && copy_to_user(ucounters, counters, sizeof(*counters)))
+		ret = -EFAULT;
+	kfree(counters);
+	return ret;
 }
 
 static int omx_cmd_clear_counters(struct omx_file *file, void __user *arg)

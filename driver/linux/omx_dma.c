@@ -11,7 +11,10 @@
  * is copied by the CPU from its callback.  When the last chunk is done,
  * omx_pull_copy_done() tells the pull, which ends only when none of its
  * copies is outstanding.  omx_dma_inflight counts the copies: module
- * exit waits for them before releasing the channel.
+ * exit waits for them before releasing the channel.  What went to the
+ * channel and what the CPU copied instead is counted on the endpoint's
+ * board (the dma_* counters of omx_abi.h), which the endpoint's
+ * reference keeps.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -19,11 +22,16 @@
 #include <linux/dma-mapping.h>
 #include <linux/dmaengine.h>
 #include <linux/module.h>
+#include <linux/nodemask.h>
+#include <linux/numa.h>
 #include <linux/slab.h>
+#include <linux/topology.h>
 #include <linux/wait_bit.h>
 
 #include "omx_dma.h"
+#include "omx_dma_pick.h"
 #include "omx_endpoint.h"
+#include "omx_iface.h"
 #include "omx_pull.h"
 #include "omx_region.h"
 
@@ -46,81 +54,57 @@ MODULE_PARM_DESC(dma_min_pull, "Smallest pull whose replies go to the DMA channe
  */
 #define OMX_DMA_CHUNKS_MAX	64
 
-static struct dma_chan *omx_dma_chan;
-/* what maps for the channel; chan->dev is gone once its device unbinds */
-static struct device *omx_dma_dev;
-static char omx_dma_chan_name[32] = "none";
+/**
+ * struct omx_dma_chan - a channel omx holds
+ * @chan: the dmaengine channel
+ * @dev: what maps for it (chan->dev is gone once its device unbinds)
+ * @node: its device's NUMA node, NUMA_NO_NODE if unknown
+ * @name: dma_chan_name() at load, for the log and dma_channel
+ */
+struct omx_dma_chan {
+	struct dma_chan *chan;
+	struct device *dev;
+	int node;
+	char name[32];
+};
+
+/*
+ * Taken at load: a channel on each online node that has one, else one
+ * of any node; omx_dma_node_chan[] gives, for every possible node, the
+ * index of the channel its receive copies use (omx_dma_pick()).
+ */
+static struct omx_dma_chan *omx_dma_chans;
+static unsigned int omx_dma_nr_chans;
+static unsigned int *omx_dma_node_chan;
 static atomic_t omx_dma_inflight = ATOMIC_INIT(0);
 
+/* "node0:dma0chan0,node1:dma1chan0": each online node's channel */
 static int omx_dma_channel_get(char *buf, const struct kernel_param *kp)
 {
-	return sysfs_emit(buf, "%s\n", omx_dma_chan_name);
+	int node, n = 0;
+
+	if (!omx_dma_nr_chans)
+		return sysfs_emit(buf, "none\n");
+	for_each_online_node(node) {
+		if (n > PAGE_SIZE - 64)
+			break;
+		n += sysfs_emit_at(buf, n, "%snode%d:%s", n ? "," : "", node,
+				   omx_dma_chans[omx_dma_node_chan[node]].name);
+	}
+	return n + sysfs_emit_at(buf, n, "\n");
 }
 
 static const struct kernel_param_ops omx_dma_channel_ops = {
 	.get = omx_dma_channel_get,
 };
 module_param_cb(dma_channel, &omx_dma_channel_ops, NULL, 0444);
-MODULE_PARM_DESC(dma_channel, "The DMA channel in use (read-only; none without one)");
+MODULE_PARM_DESC(dma_channel, "The DMA channel each online NUMA node uses, nodeN:dmaXchanY,... (read-only; none without one)");
 
-/*
- * Module-wide counters, read-only parameters: the per-board counters are
- * full (OMX_COUNTERS_MAX, docs/abi.md) and a new layout is an ABI change.
- */
-static atomic64_t omx_dma_copies;
-static atomic64_t omx_dma_bytes;
-static atomic64_t omx_dma_fallbacks;
-
-/* why the CPU copied (part of) a payload meant for the channel */
-enum omx_dma_why {
-	OMX_DMA_WHY_NO_CHANNEL,		/* dma=1, no channel at load */
-	OMX_DMA_WHY_NO_MEMORY,		/* no memory for the copy's state */
-	OMX_DMA_WHY_UNSPLIT,		/* on the skb's frag list, or too many chunks */
-	OMX_DMA_WHY_REFUSED,		/* alignment, mapping, prep or submit */
-	OMX_DMA_WHY_FAILED,		/* the engine completed a descriptor with an error */
-	OMX_DMA_WHY_NR
-};
-
-static const char * const omx_dma_why_names[OMX_DMA_WHY_NR] = {
-	[OMX_DMA_WHY_NO_CHANNEL] = "no_channel",
-	[OMX_DMA_WHY_NO_MEMORY] = "no_memory",
-	[OMX_DMA_WHY_UNSPLIT] = "unsplit",
-	[OMX_DMA_WHY_REFUSED] = "refused",
-	[OMX_DMA_WHY_FAILED] = "failed",
-};
-
-static atomic64_t omx_dma_why[OMX_DMA_WHY_NR];
-
-static int omx_dma_why_get(char *buf, const struct kernel_param *kp)
+/* The channel for a copy started on this CPU. */
+static struct omx_dma_chan *omx_dma_chan_here(void)
 {
-	int i, n = 0;
-
-	for (i = 0; i < OMX_DMA_WHY_NR; i++)
-		n += sysfs_emit_at(buf, n, "%s%s %lld", i ? ", " : "",
-				   omx_dma_why_names[i], atomic64_read(&omx_dma_why[i]));
-	return n + sysfs_emit_at(buf, n, "\n");
+	return &omx_dma_chans[omx_dma_node_chan[numa_node_id()]];
 }
-
-static const struct kernel_param_ops omx_dma_why_ops = {
-	.get = omx_dma_why_get,
-};
-module_param_cb(dma_fallback_reasons, &omx_dma_why_ops, NULL, 0444);
-MODULE_PARM_DESC(dma_fallback_reasons, "Why the CPU copied parts meant for the channel, in chunks or payloads (read-only)");
-
-static int omx_dma_counter_get(char *buf, const struct kernel_param *kp)
-{
-	return sysfs_emit(buf, "%lld\n", atomic64_read(kp->arg));
-}
-
-static const struct kernel_param_ops omx_dma_counter_ops = {
-	.get = omx_dma_counter_get,
-};
-module_param_cb(dma_copies, &omx_dma_counter_ops, &omx_dma_copies, 0444);
-MODULE_PARM_DESC(dma_copies, "PULL_REPLY payloads the DMA channel copied (read-only)");
-module_param_cb(dma_bytes, &omx_dma_counter_ops, &omx_dma_bytes, 0444);
-MODULE_PARM_DESC(dma_bytes, "Bytes of those (read-only)");
-module_param_cb(dma_fallbacks, &omx_dma_counter_ops, &omx_dma_fallbacks, 0444);
-MODULE_PARM_DESC(dma_fallbacks, "Payloads meant for the DMA channel that the CPU copied, in whole or in part: no channel, no descriptor, or a failed one (read-only)");
 
 struct omx_dma_frame;
 
@@ -144,6 +128,7 @@ struct omx_dma_chunk {
 
 /**
  * struct omx_dma_frame - the asynchronous copy of one PULL_REPLY payload
+ * @dc: the channel
  * @ep: the pulling endpoint (a reference)
  * @region: its region (a reference: the pages stay pinned)
  * @skb: the frame (a reference)
@@ -156,6 +141,7 @@ struct omx_dma_chunk {
  * @chunks: the descriptors
  */
 struct omx_dma_frame {
+	struct omx_dma_chan *dc;
 	struct omx_endpoint *ep;
 	struct omx_region *region;
 	struct sk_buff *skb;
@@ -168,14 +154,14 @@ struct omx_dma_frame {
 	struct omx_dma_chunk chunks[];
 };
 
-bool omx_dma_wanted(unsigned int len, u32 pull_len)
+bool omx_dma_wanted(struct omx_iface *iface, unsigned int len, u32 pull_len)
 {
 	if (!omx_dma_enable || len < READ_ONCE(omx_dma_min_frame) ||
 	    pull_len < READ_ONCE(omx_dma_min_pull))
 		return false;
-	if (!omx_dma_chan) {
-		atomic64_inc(&omx_dma_fallbacks);
-		atomic64_inc(&omx_dma_why[OMX_DMA_WHY_NO_CHANNEL]);
+	if (!omx_dma_nr_chans) {
+		omx_iface_count(iface, OMX_COUNTER_DMA_FALLBACKS, 1);
+		omx_iface_count(iface, OMX_COUNTER_DMA_FALLBACK_NO_CHANNEL, 1);
 		return false;
 	}
 	return true;
@@ -183,12 +169,13 @@ bool omx_dma_wanted(unsigned int len, u32 pull_len)
 
 static void omx_dma_frame_done(struct omx_dma_frame *f)
 {
-	if (atomic_read(&f->fallbacks)) {
-		atomic64_inc(&omx_dma_fallbacks);
-	} else {
-		atomic64_inc(&omx_dma_copies);
-		atomic64_add(f->len, &omx_dma_bytes);
-	}
+	/* @f->ep's reference keeps its board and counters */
+	struct omx_iface *iface = f->ep->iface;
+
+	if (atomic_read(&f->fallbacks))
+		omx_iface_count(iface, OMX_COUNTER_DMA_FALLBACKS, 1);
+	else
+		omx_iface_count(iface, OMX_COUNTER_DMA_COPIES, 1);
 	omx_pull_copy_done(f->ep, f->pull_index, f->pull_gen);
 	consume_skb(f->skb);
 	omx_region_put(f->region);
@@ -200,8 +187,10 @@ static void omx_dma_frame_done(struct omx_dma_frame *f)
 
 static void omx_dma_unmap(const struct omx_dma_chunk *c)
 {
-	dma_unmap_page(omx_dma_dev, c->src, c->len, DMA_TO_DEVICE);
-	dma_unmap_page(omx_dma_dev, c->dst, c->len, DMA_FROM_DEVICE);
+	struct device *dev = c->frame->dc->dev;
+
+	dma_unmap_page(dev, c->src, c->len, DMA_TO_DEVICE);
+	dma_unmap_page(dev, c->dst, c->len, DMA_FROM_DEVICE);
 }
 
 /* The channel's completion context (BH disabled). */
@@ -215,7 +204,9 @@ static void omx_dma_chunk_done(void *arg, const struct dmaengine_result *res)
 		omx_region_write(f->region, c->region_offset, f->skb,
 				 c->skb_offset, c->len);
 		atomic_inc(&f->fallbacks);
-		atomic64_inc(&omx_dma_why[OMX_DMA_WHY_FAILED]);
+		omx_iface_count(f->ep->iface, OMX_COUNTER_DMA_FALLBACK_FAILED, 1);
+	} else {
+		omx_iface_count(f->ep->iface, OMX_COUNTER_DMA_BYTES, c->len);
 	}
 	if (atomic_dec_and_test(&f->remaining))
 		omx_dma_frame_done(f);
@@ -259,22 +250,24 @@ static bool omx_dma_submit_chunk(struct omx_dma_frame *f, struct omx_dma_chunk *
 				 struct page *dp, unsigned int dpo)
 {
 	struct dma_async_tx_descriptor *tx;
+	struct dma_chan *chan = f->dc->chan;
+	struct device *dev = f->dc->dev;
 
-	if (!is_dma_copy_aligned(omx_dma_chan->device, spo, dpo, c->len))
+	if (!is_dma_copy_aligned(chan->device, spo, dpo, c->len))
 		return false;
-	c->src = dma_map_page(omx_dma_dev, sp, spo, c->len, DMA_TO_DEVICE);
-	if (dma_mapping_error(omx_dma_dev, c->src))
+	c->frame = f;
+	c->src = dma_map_page(dev, sp, spo, c->len, DMA_TO_DEVICE);
+	if (dma_mapping_error(dev, c->src))
 		return false;
-	c->dst = dma_map_page(omx_dma_dev, dp, dpo, c->len, DMA_FROM_DEVICE);
-	if (dma_mapping_error(omx_dma_dev, c->dst)) {
-		dma_unmap_page(omx_dma_dev, c->src, c->len, DMA_TO_DEVICE);
+	c->dst = dma_map_page(dev, dp, dpo, c->len, DMA_FROM_DEVICE);
+	if (dma_mapping_error(dev, c->dst)) {
+		dma_unmap_page(dev, c->src, c->len, DMA_TO_DEVICE);
 		return false;
 	}
-	tx = dmaengine_prep_dma_memcpy(omx_dma_chan, c->dst, c->src, c->len,
+	tx = dmaengine_prep_dma_memcpy(chan, c->dst, c->src, c->len,
 				       DMA_PREP_INTERRUPT | DMA_CTRL_ACK);
 	if (!tx)
 		goto unmap;
-	c->frame = f;
 	tx->callback_result = omx_dma_chunk_done;
 	tx->callback_param = c;
 	atomic_inc(&f->remaining);
@@ -318,13 +311,15 @@ void omx_dma_copy_reply(struct omx_endpoint *ep, struct omx_region *region,
 	f = max ? kzalloc(struct_size(f, chunks, max), GFP_ATOMIC) : NULL;
 	if (!f) {
 		omx_region_write(region, offset, skb, skb_offset, len);
-		atomic64_inc(&omx_dma_fallbacks);
-		atomic64_inc(&omx_dma_why[max ? OMX_DMA_WHY_NO_MEMORY : OMX_DMA_WHY_UNSPLIT]);
+		omx_iface_count(ep->iface, OMX_COUNTER_DMA_FALLBACKS, 1);
+		omx_iface_count(ep->iface, max ? OMX_COUNTER_DMA_FALLBACK_NO_MEMORY :
+				OMX_COUNTER_DMA_FALLBACK_UNSPLIT, 1);
 		omx_pull_copy_done(ep, pull_index, pull_gen);
 		omx_region_put(region);
 		omx_endpoint_put(ep);
 		return;
 	}
+	f->dc = omx_dma_chan_here();
 	f->ep = ep;
 	f->region = region;
 	/* the receive path's skb is not ours to keep: a reference of our own */
@@ -349,17 +344,17 @@ void omx_dma_copy_reply(struct omx_endpoint *ep, struct omx_region *region,
 		c->region_offset = offset + done;
 		c->skb_offset = skb_offset + done;
 		if (!omx_dma_submit_chunk(f, c, sp, spo, dp, dpo)) {
-			atomic64_inc(&omx_dma_why[OMX_DMA_WHY_REFUSED]);
+			omx_iface_count(ep->iface, OMX_COUNTER_DMA_FALLBACK_REFUSED, 1);
 			break;
 		}
 		done += c->len;
 		n++;
 	}
 	if (n)
-		dma_async_issue_pending(omx_dma_chan);
+		dma_async_issue_pending(f->dc->chan);
 	if (done < len) {
 		if (n == f->nr_chunks)
-			atomic64_inc(&omx_dma_why[OMX_DMA_WHY_UNSPLIT]);
+			omx_iface_count(ep->iface, OMX_COUNTER_DMA_FALLBACK_UNSPLIT, 1);
 		/* what the channel did not take: the CPU, now */
 		omx_region_write(region, offset + done, skb, skb_offset + done,
 				 len - done);
@@ -369,38 +364,116 @@ void omx_dma_copy_reply(struct omx_endpoint *ep, struct omx_region *region,
 		omx_dma_frame_done(f);
 }
 
+/* dma_filter_fn: a channel whose device is on node *@param */
+static bool omx_dma_on_node(struct dma_chan *chan, void *param)
+{
+	return dev_to_node(chan->device->dev) == *(int *)param;
+}
+
+static void omx_dma_hold(struct omx_dma_chan *dc, struct dma_chan *chan)
+{
+	dc->chan = chan;
+	dc->dev = dmaengine_get_dma_device(chan);
+	dc->node = dev_to_node(chan->device->dev);
+	strscpy(dc->name, dma_chan_name(chan), sizeof(dc->name));
+}
+
+static int omx_dma_distance(int a, int b)
+{
+	return node_distance(a, b);
+}
+
+/*
+ * One channel per online node that has one on it; without any, one
+ * channel of whatever node.  Then each node's choice: its own, else the
+ * nearest (omx_dma_pick()).  Never fails: without a channel the CPU
+ * copies.
+ */
 int omx_dma_init(void)
 {
+	/* at most one per online node, or the one of any node */
+	unsigned int i, nr = 0, max = num_online_nodes() + 1;
+	struct omx_dma_chan *chans;
+	unsigned int *node_chan;
 	struct dma_chan *chan;
 	dma_cap_mask_t mask;
+	int *nodes, node;
 
+	BUILD_BUG_ON(OMX_DMA_PICK_NO_NODE != NUMA_NO_NODE);
 	if (!omx_dma_enable)
 		return 0;
+	chans = kcalloc(max, sizeof(*chans), GFP_KERNEL);
+	node_chan = kcalloc(nr_node_ids, sizeof(*node_chan), GFP_KERNEL);
+	nodes = kcalloc(max, sizeof(*nodes), GFP_KERNEL);
+	if (!chans || !node_chan || !nodes) {
+		pr_warn("dma=1 but no memory for the channel table: receive copies stay on the CPU, counted in dma_fallback_no_channel\n");
+		goto out;
+	}
 	dma_cap_zero(mask);
 	dma_cap_set(DMA_MEMCPY, mask);
-	chan = dma_request_chan_by_mask(&mask);
-	if (IS_ERR(chan)) {
-		pr_info("dma=1 but no DMA_MEMCPY channel (error %ld): receive copies stay on the CPU, counted in dma_fallbacks\n",
-			PTR_ERR(chan));
-		return 0;
+	for_each_online_node(node) {
+		/* a node that came online since the count: left to omx_dma_pick() */
+		if (nr == max - 1)
+			break;
+		chan = dma_request_channel(mask, omx_dma_on_node, &node);
+		if (chan)
+			omx_dma_hold(&chans[nr++], chan);
 	}
-	omx_dma_chan = chan;
-	omx_dma_dev = dmaengine_get_dma_device(chan);
-	strscpy(omx_dma_chan_name, dma_chan_name(chan), sizeof(omx_dma_chan_name));
-	pr_info("receive copies of pulls of %u bytes and more, frames of %u and more, go to %s (%s)\n",
-		omx_dma_min_pull, omx_dma_min_frame, omx_dma_chan_name,
-		dev_name(chan->device->dev));
+	if (!nr) {
+		chan = dma_request_chan_by_mask(&mask);
+		if (IS_ERR(chan)) {
+			pr_info("dma=1 but no DMA_MEMCPY channel (error %ld): receive copies stay on the CPU, counted in dma_fallback_no_channel\n",
+				PTR_ERR(chan));
+			goto out;
+		}
+		omx_dma_hold(&chans[nr++], chan);
+	}
+	for (i = 0; i < nr; i++)
+		nodes[i] = chans[i].node;
+	for_each_online_node(node) {
+		struct omx_dma_chan *dc;
+
+		node_chan[node] = omx_dma_pick(node, nodes, nr, omx_dma_distance);
+		dc = &chans[node_chan[node]];
+		pr_info("node %d: receive copies of pulls of %u bytes and more, frames of %u and more, go to %s (%s, on node %d%s)\n",
+			node, omx_dma_min_pull, omx_dma_min_frame, dc->name,
+			dev_name(dc->chan->device->dev), dc->node,
+			dc->node == node ? ": local" : "");
+	}
+	/* a reader of dma_channel holds the parameter lock */
+	kernel_param_lock(THIS_MODULE);
+	omx_dma_chans = chans;
+	omx_dma_node_chan = node_chan;
+	omx_dma_nr_chans = nr;
+	kernel_param_unlock(THIS_MODULE);
+	chans = NULL;
+	node_chan = NULL;
+out:
+	kfree(nodes);
+	kfree(node_chan);
+	kfree(chans);
 	return 0;
 }
 
 void omx_dma_exit(void)
 {
+	struct omx_dma_chan *chans;
+	unsigned int i, nr;
+
 	wait_var_event(&omx_dma_inflight, !atomic_read(&omx_dma_inflight));
-	if (!omx_dma_chan)
-		return;
-	/* no callback of ours runs any more once this returns */
-	dmaengine_synchronize(omx_dma_chan);
-	dma_release_channel(omx_dma_chan);
-	omx_dma_chan = NULL;
-	strscpy(omx_dma_chan_name, "none", sizeof(omx_dma_chan_name));
+	/* a reader of dma_channel holds the parameter lock */
+	kernel_param_lock(THIS_MODULE);
+	chans = omx_dma_chans;
+	nr = omx_dma_nr_chans;
+	omx_dma_chans = NULL;
+	omx_dma_nr_chans = 0;
+	kfree(omx_dma_node_chan);
+	omx_dma_node_chan = NULL;
+	kernel_param_unlock(THIS_MODULE);
+	for (i = 0; i < nr; i++) {
+		/* no callback of ours runs any more once this returns */
+		dmaengine_synchronize(chans[i].chan);
+		dma_release_channel(chans[i].chan);
+	}
+	kfree(chans);
 }

@@ -12,6 +12,7 @@
 #include <linux/types.h>
 
 struct omx_endpoint;
+struct omx_iface;
 struct omx_region;
 
 /**
@@ -36,14 +37,16 @@ void omx_dma_exit(void);
 
 /**
  * omx_dma_wanted() - whether a PULL_REPLY payload goes to the DMA channel
+ * @iface: the board of the pulling endpoint, whose counters count
  * @len: payload bytes
  * @pull_len: length of the whole pull
  *
  * Return: true if the module has a channel, ``dma`` is set and @len and
  * @pull_len reach ``dma_min_frame`` and ``dma_min_pull``.  Counts a
- * fallback when offload is on but there is no channel.
+ * fallback (dma_fallback_no_channel) on @iface when offload is on but
+ * there is no channel.
  */
-bool omx_dma_wanted(unsigned int len, u32 pull_len);
+bool omx_dma_wanted(struct omx_iface *iface, unsigned int len, u32 pull_len);
 
 /**
  * omx_dma_copy_reply() - copy a PULL_REPLY payload with the DMA channel
@@ -58,10 +61,11 @@ bool omx_dma_wanted(unsigned int len, u32 pull_len);
  *
  * Receive path, BH disabled, no pull table lock held (the last
  * completion may come at once).  Call only after omx_dma_wanted() said
- * yes.  Whatever the channel does not take or fails is copied by the CPU
- * (counted in dma_fallbacks); once all of @len is in @region,
- * omx_pull_copy_done() is called exactly once, from the channel's
- * completion context or from here, and the references are dropped.
+ * yes.  Whatever the channel does not take or fails is copied by the CPU;
+ * the dma_* counters of @ep's board say what went where.  Once all of
+ * @len is in @region, omx_pull_copy_done() is called exactly once, from
+ * the channel's completion context or from here, and the references are
+ * dropped.
  */
 void omx_dma_copy_reply(struct omx_endpoint *ep, struct omx_region *region,
 			u64 offset, const struct sk_buff *skb, int skb_offset,

@@ -995,7 +995,7 @@ enum omx_counter_index omx_pull_recv_reply(struct omx_iface *iface,
 	}
 	/* the codec checked the frame holds frame_length bytes */
 	offset = (u64)pull->local_offset + r->msg_offset;
-	if (omx_dma_wanted(r->frame_length, pull->length)) {
+	if (omx_dma_wanted(ep->iface, r->frame_length, pull->length)) {
 		/* copied after the lock; the pull ends once it is in */
 		dma = pull->region;
 		kref_get(&dma->kref);

@@ -29,6 +29,8 @@
 #include <linux/highmem.h>
 #include <linux/iommu.h>
 #include <linux/module.h>
+#include <linux/nodemask.h>
+#include <linux/numa.h>
 #include <linux/platform_device.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -42,6 +44,10 @@
 static unsigned int channels = 2;
 module_param(channels, uint, 0444);
 MODULE_PARM_DESC(channels, "Number of DMA_MEMCPY channels (1-16, default 2)");
+
+static int node = NUMA_NO_NODE;
+module_param(node, int, 0444);
+MODULE_PARM_DESC(node, "NUMA node of the engine's device, as clients see it with dev_to_node() (default -1: unknown)");
 
 static unsigned int delay_us;
 module_param(delay_us, uint, 0644);
@@ -573,6 +579,14 @@ static int swdma_probe(struct platform_device *pdev)
 	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
 	if (ret)
 		return ret;
+	if (node != NUMA_NO_NODE) {
+		if (node < 0 || node >= nr_node_ids || !node_online(node)) {
+			dev_err(&pdev->dev, "node=%d is not an online NUMA node\n", node);
+			return -EINVAL;
+		}
+		/* what a client choosing a channel near its CPU looks at */
+		set_dev_node(&pdev->dev, node);
+	}
 
 	sd = kzalloc(struct_size(sd, chans, n), GFP_KERNEL);
 	if (!sd)
@@ -611,8 +625,8 @@ static int swdma_probe(struct platform_device *pdev)
 		return ret;
 	}
 	platform_set_drvdata(pdev, sd);
-	dev_info(&pdev->dev, "%u memcpy channel(s), test engine: copies are done by the CPU\n",
-		 n);
+	dev_info(&pdev->dev, "%u memcpy channel(s) on node %d, test engine: copies are done by the CPU\n",
+		 n, dev_to_node(&pdev->dev));
 	return 0;
 }
 

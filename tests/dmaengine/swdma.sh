@@ -124,8 +124,12 @@ t_check "fail_every=5: dmatest reported 20 'completion error status'" \
 	test "$(printf '%s\n' "$RUN_LOG" | grep -c "'completion error status'")" = 20
 
 # 5. Hot-unplug: the device unbound under a running test whose copies
-# wait 50 ms each; dmatest keeps its channels until it stops.
-swdma_set delay_us=50000
+# wait 200 ms each (4 s a thread); dmatest keeps its channels until it
+# stops.  At 50 ms (1 s a thread) a loaded host once let dmatest finish
+# before the unbind came, 1.3 s after the start, and nothing was
+# aborted.  Once unbound, each copy left fails at prep (dmatest then
+# sleeps 100 ms).
+swdma_set delay_us=200000
 dmatest_set iterations=20
 mark=$(klog_mark)
 s0=$(counter submitted)

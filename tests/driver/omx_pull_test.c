@@ -20,7 +20,12 @@
  *                                      "ready SESSION", waits for the RNDV of MAC's
  *                                      endpoint 1 (session SESSION), pulls it all,
  *                                      checks, NOTIFYs
- *   omx_pull_test idle                 GET_DRIVER_INFO shows nothing pinned (waits 5 s)
+ *   omx_pull_test dmafail SIZE DIR     a wire pull 0 -> 1 of SIZE bytes whose sender dies
+ *                                      while its receive copies are in the DMA engine
+ *                                      whose counters are in DIR (omx_swdma's sysfs
+ *                                      directory; tests/dmaengine/offload.sh): the
+ *                                      PULL_DONE waits for every copy
+ *   omx_pull_test idle                 GET_DRIVER_INFO shows nothing pinned (waits up to 5 s)
  *
  * Only the endpoint a region's RNDV was sent to may pull it, with the
  * RNDV's token (docs/security.md): every pull here follows a RNDV.
@@ -915,6 +920,123 @@ static int run_wire(unsigned int n, uint64_t len)
 	return failures ? 1 : 0;
 }
 
+/* A counter of the test DMA engine, @dir/@name (sysfs); -1 if unreadable. */
+static long long engine_counter(const char *dir, const char *name)
+{
+	char path[256];
+	long long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%lld", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+/* Descriptors the engine at @dir was given and has not completed yet. */
+static long long engine_pending(const char *dir)
+{
+	return engine_counter(dir, "submitted") - engine_counter(dir, "completed") -
+	       engine_counter(dir, "failed") - engine_counter(dir, "aborted");
+}
+
+/*
+ * A wire pull board 0 -> 1 that fails while its receive copies are in
+ * the DMA engine at @dir (omx loaded with dma=1 over the slow test
+ * engine, veth0 slowed by netem): the sender process is killed once
+ * copies are in flight; the pull fails (pull_failed) with copies still
+ * pending, no PULL_DONE may come before the last of them completed, it
+ * then comes with ENDPT_CLOSED, and whatever reached the buffer is the
+ * sender's data (or the untouched fill), byte for byte.
+ */
+static int run_dmafail(uint64_t len, const char *dir)
+{
+	struct omx_evt_pull_done d = { .status = 99 };
+	struct ep r, s = { .info = { .endpoint_index = 3 } };
+	struct buf sb = { .id = 10 }, rb;
+	long long s0 = engine_counter(dir, "submitted"), pending;
+	int fd = open_dev(), st, early = 0;
+	uint64_t failed0, bad = 0;
+	struct omx_event e;
+	uint32_t session;
+	double end;
+	pid_t pid;
+	int peer;
+
+	if (s0 < 0) {
+		fprintf(stderr, "omx_pull_test: no DMA engine counters in %s\n", dir);
+		return 2;
+	}
+	ep_open(&r, 1, 1, OMX_ENDPOINT_OPEN_NO_SHARED);
+	buf_alloc(&rb, len, 1, 0);
+	buf_fill(&rb, 0xee, 1);
+	if (reg(&r, &rb, 20, OMX_REGION_WRITABLE))
+		return 2;
+	pid = start_sender(0, len, 77, &session, &r, &sb);
+	{
+		/* the sender's endpoint is on board 0: its MAC */
+		struct omx_board_info bi = { .board_index = 0 };
+
+		if (xioctl(fd, OMX_CMD_GET_BOARD_INFO, &bi))
+			return 2;
+		peer = mac_peer(r.fd, bi.mac);
+	}
+	failed0 = counter(fd, 1, OMX_COUNTER_PULL_FAILED);
+	CHECK(pull(&r, peer, &s, session, &sb, 0, &rb, 0, (uint32_t)len, 44) == 0,
+	      "dmafail: PULL of %llu bytes", (unsigned long long)len);
+	end = now_ms() + 20000;
+	while (engine_counter(dir, "submitted") <= s0 + 64 && now_ms() < end)
+		usleep(1000);
+	pending = engine_pending(dir);
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+	CHECK(pending > 0, "dmafail: %lld copies in the engine when the sender died", pending);
+
+	/* the pull fails (its next PULL is refused) while copies are pending */
+	end = now_ms() + 20000;
+	while (counter(fd, 1, OMX_COUNTER_PULL_FAILED) == failed0 && now_ms() < end)
+		usleep(1000);
+	pending = engine_pending(dir);
+	CHECK(counter(fd, 1, OMX_COUNTER_PULL_FAILED) == failed0 + 1,
+	      "dmafail: the pull failed (pull_failed counted on board 1)");
+	CHECK(pending > 0, "dmafail: %lld copies still in the engine when it failed", pending);
+	if (ep_event(&r, 0, 0, &e, NULL) == 0)
+		early = 1;
+	CHECK(!early, "dmafail: no event while the copies are in flight%s",
+	      early ? " (one came at once)" : "");
+
+	if (early && e.type == OMX_EVT_PULL_DONE) {
+		/* too early: judged below as the PULL_DONE it is */
+		d = e.pull_done;
+		done_ok = 1;
+	} else {
+		done_ok = wait_done(&r, 60000, &d) == 0;
+	}
+	pending = engine_pending(dir);
+	CHECK(done_ok && d.cookie == 44 && d.status == OMX_PULL_STATUS_ENDPT_CLOSED &&
+	      d.length < len,
+	      "dmafail: PULL_DONE status %u (ENDPT_CLOSED) after %u of %llu bytes", d.status,
+	      d.length, (unsigned long long)len);
+	CHECK(pending == 0, "dmafail: PULL_DONE only once the engine completed every copy (%lld pending)",
+	      pending);
+	for (uint64_t off = 0; off < len; off++) {
+		uint8_t b = ((uint8_t *)(uintptr_t)rb.segs[0].vaddr)[off];
+
+		bad += b != 0xee && b != pattern(off, 77);
+	}
+	CHECK(!bad, "dmafail: every byte is the sender's or the fill (%llu others)",
+	      (unsigned long long)bad);
+	dereg(&r, 20);
+	ep_close(&r);
+	buf_free(&rb);
+	close(fd);
+	return failures ? 1 : 0;
+}
+
 static int run_rsend(const char *macstr, uint64_t len)
 {
 	struct ep s;
@@ -1004,6 +1126,8 @@ int main(int argc, char **argv)
 		return run_lossy((unsigned int)atoi(argv[2]), strtoull(argv[3], NULL, 0));
 	if (argc == 4 && !strcmp(argv[1], "wire"))
 		return run_wire((unsigned int)atoi(argv[2]), strtoull(argv[3], NULL, 0));
+	if (argc == 4 && !strcmp(argv[1], "dmafail"))
+		return run_dmafail(strtoull(argv[2], NULL, 0), argv[3]);
 	if (argc == 4 && !strcmp(argv[1], "rsend"))
 		return run_rsend(argv[2], strtoull(argv[3], NULL, 0));
 	if (argc == 5 && !strcmp(argv[1], "rrecv"))
