@@ -76,6 +76,9 @@
 #include "omx_send.h"
 #include "omx_wire.h"
 
+#define CREATE_TRACE_POINTS
+#include "omx_trace.h"
+
 static int omx_param_set_window(const char *val, const struct kernel_param *kp)
 {
 	unsigned int n;
@@ -355,6 +358,8 @@ static void omx_pull_ticket(struct omx_pull *pull, u32 f0, u32 f1, bool again)
  */
 static bool omx_pull_resend_lost(struct omx_pull *pull, struct omx_pull_batch *batch)
 {
+	enum omx_pull_ask ask = pull->timed_out ? OMX_PULL_ASK_TIMEOUT :
+		pull->probe_lost ? OMX_PULL_ASK_PROBE : OMX_PULL_ASK_FAST;
 	enum omx_counter_index why = pull->timed_out ? OMX_COUNTER_PULL_TIMEOUT_RESENT :
 		pull->probe_lost ? OMX_COUNTER_PULL_PROBE_RESENT : OMX_COUNTER_PULL_FAST_RESENT;
 	u32 b, end_block = DIV_ROUND_UP(pull->next_frame, OMX_PULL_REPLIES_PER_BLOCK);
@@ -381,6 +386,7 @@ static bool omx_pull_resend_lost(struct omx_pull *pull, struct omx_pull_batch *b
 			f1 += b * OMX_PULL_REPLIES_PER_BLOCK;
 			omx_pull_ticket(pull, f0, f1, true);
 			omx_pull_build(pull, f0, f1, &batch->pkts[batch->n++]);
+			trace_omx_pull_send(pull, f0, f1 - f0, ask);
 			omx_iface_count(pull->ep->iface, why, 1);
 		}
 	}
@@ -427,6 +433,7 @@ static void omx_pull_fill(struct omx_pull *pull, struct omx_pull_batch *batch)
 		fc->inflight += f1 - f0;
 		pull->next_frame = f1;
 		omx_pull_build(pull, f0, f1, &batch->pkts[batch->n++]);
+		trace_omx_pull_send(pull, f0, f1 - f0, OMX_PULL_ASK_NEW);
 	}
 	spin_unlock(&fc->lock);
 	if (stalled && !pull->stalled)
@@ -559,6 +566,7 @@ static struct omx_region *omx_pull_end(struct omx_pull *pull, u32 status)
 		omx_pull_timer_in(pull, omx_pull_resend_us());
 		return NULL;
 	}
+	trace_omx_pull_done(pull);
 	pull->state = OMX_PULL_FREE;
 	region = pull->region;
 	pull->region = NULL;
@@ -814,6 +822,7 @@ int omx_pull_start(struct omx_endpoint *ep, const struct omx_cmd_pull *cmd)
 	pull->last_progress = jiffies;
 	pull->fc = &omx_pull_fcs[array_index_nospec(cmd->peer_index, omx_peers_max)];
 	list_add_tail(&pull->link, &table->active);
+	trace_omx_pull_start(pull);
 	omx_pull_fill(pull, &batch);
 	omx_pull_arm(pull);
 	spin_unlock_bh(&table->lock);
@@ -1007,11 +1016,15 @@ enum omx_counter_index omx_pull_recv_reply(struct omx_iface *iface,
 		omx_region_write(pull->region, offset, skb, payload, r->frame_length);
 	}
 	pull->received += r->frame_length;
+	if (pull->received == r->frame_length)
+		trace_omx_pull_reply_first(pull, i);
 	pull->last_progress = jiffies;
 	omx_pull_got(pull, i);
 	while (pull->low_block * OMX_PULL_REPLIES_PER_BLOCK < pull->next_frame &&
 	       !pull->win[pull->low_block % OMX_PULL_WINDOW_MAX].missing)
 		pull->low_block++;
+	if (pull->low_block == pull->nr_blocks)
+		trace_omx_pull_reply_last(pull, i);
 	if (pull->low_block == pull->nr_blocks && !pull->copies) {
 		region = omx_pull_end(pull, OMX_PULL_STATUS_OK);
 		pull = NULL;

@@ -58,6 +58,14 @@ extern unsigned int omx_pull_blocks;
 extern unsigned int omx_pull_resend_ms;
 extern unsigned int omx_pull_timeout_ms;
 
+/* why a PULL frame asks for its replies (the omx_pull_send tracepoint) */
+enum omx_pull_ask {
+	OMX_PULL_ASK_NEW,		/* frames never asked for */
+	OMX_PULL_ASK_FAST,		/* lost: a later reply came (pull_fast_resent) */
+	OMX_PULL_ASK_PROBE,		/* lost: tail-loss probe (pull_probe_resent) */
+	OMX_PULL_ASK_TIMEOUT,		/* lost: round trip timeout (pull_timeout_resent) */
+};
+
 enum omx_pull_state {
 	OMX_PULL_FREE,
 	OMX_PULL_ACTIVE,
