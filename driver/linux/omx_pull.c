@@ -1016,6 +1016,7 @@ enum omx_counter_index omx_pull_recv_reply(struct omx_iface *iface,
 		omx_region_write(pull->region, offset, skb, payload, r->frame_length);
 	}
 	pull->received += r->frame_length;
+	trace_omx_pull_reply(pull, i);
 	if (pull->received == r->frame_length)
 		trace_omx_pull_reply_first(pull, i);
 	pull->last_progress = jiffies;

@@ -183,6 +183,12 @@ DECLARE_EVENT_CLASS(omx_pull_reply_class,
 			      __entry->received)
 );
 
+/* every reply accepted */
+DEFINE_EVENT(omx_pull_reply_class, omx_pull_reply,
+	     TP_PROTO(const struct omx_pull *pull, u32 frame),
+	     TP_ARGS(pull, frame)
+);
+
 /* the first reply accepted for a pull */
 DEFINE_EVENT(omx_pull_reply_class, omx_pull_reply_first,
 	     TP_PROTO(const struct omx_pull *pull, u32 frame),
