@@ -25,12 +25,20 @@
  * outstanding, at the next jiffy.
  *
  * Recovery: every requested frame gets a ticket, its order among all the
- * frames the pull asked for (again).  The responder answers PULLs in
- * order, each in frame order, on one link, so when a reply arrives, a
- * missing frame whose ticket is more than OMX_PULL_REORDER older is
- * lost: it leaves the window and is asked for again at once, before any
- * new frame, as the window allows (pull_fast_resent); once the newest
- * frame asked for came, every older missing one is.  The timer catches
+ * frames asked for (again) from the same peer, by any pull.  The
+ * responder answers PULLs in order, each in frame order, on one link, so
+ * when a reply arrives, a missing frame of any pull of the endpoint to
+ * that peer whose ticket is more than OMX_PULL_REORDER older is lost: it
+ * leaves the window and is asked for again at once, before any new
+ * frame, as the window allows (pull_fast_resent); once the newest frame
+ * asked for from the peer came, every older missing one is.  Tickets
+ * were per pull once: a pull whose replies were all lost in a burst (a
+ * full receive buffer) then waited for its probe, two round trips
+ * inflated by the queue of the other pulls' replies, although replies
+ * asked for after its own were arriving (twonode, 64 KiB stream: three
+ * such waits, 10 to 28 ms each, in a 53 ms run).  PULLs built in process
+ * context leave before bottom halves are enabled again, so that a reply
+ * handled in between cannot send its later tickets first.  The timer catches
  * the rest (a lost tail, lost PULLs); it is an hrtimer, because two
  * round trips are often less than a jiffy and a jiffy timer made every
  * lost tail wait 4 to 8 ms (HZ=250).  First a tail-loss probe: two smoothed
@@ -75,6 +83,9 @@
 #include "omx_region.h"
 #include "omx_send.h"
 #include "omx_wire.h"
+
+#define CREATE_TRACE_POINTS
+#include "omx_trace.h"
 
 static int omx_param_set_window(const char *val, const struct kernel_param *kp)
 {
@@ -319,8 +330,8 @@ static u32 omx_pull_room(const struct omx_pull *pull)
 }
 
 /*
- * Give frames [f0, f1) of one block the next tickets, in the order their
- * replies will come; under the table lock.
+ * Give frames [f0, f1) of one block the peer's next tickets, in the order
+ * their replies will come; under both locks.
  */
 static void omx_pull_ticket(struct omx_pull *pull, u32 f0, u32 f1, bool again)
 {
@@ -336,7 +347,7 @@ static void omx_pull_ticket(struct omx_pull *pull, u32 f0, u32 f1, bool again)
 	 */
 	if (!again && !pull->timing) {
 		pull->timing = true;
-		pull->timed_ticket = (u16)(pull->ticket + (f1 - f0) - 1);
+		pull->timed_ticket = (u16)(pull->fc->ticket + (f1 - f0) - 1);
 		pull->timed_at = ktime_get();
 	}
 	for (i = f0; i < f1; i++) {
@@ -344,7 +355,7 @@ static void omx_pull_ticket(struct omx_pull *pull, u32 f0, u32 f1, bool again)
 		/* Karn: a frame asked for twice gives no round trip sample */
 		if (again && pull->timing && *t == pull->timed_ticket)
 			pull->timing = false;
-		*t = pull->ticket++;
+		*t = pull->fc->ticket++;
 	}
 }
 
@@ -355,6 +366,8 @@ static void omx_pull_ticket(struct omx_pull *pull, u32 f0, u32 f1, bool again)
  */
 static bool omx_pull_resend_lost(struct omx_pull *pull, struct omx_pull_batch *batch)
 {
+	enum omx_pull_ask ask = pull->timed_out ? OMX_PULL_ASK_TIMEOUT :
+		pull->probe_lost ? OMX_PULL_ASK_PROBE : OMX_PULL_ASK_FAST;
 	enum omx_counter_index why = pull->timed_out ? OMX_COUNTER_PULL_TIMEOUT_RESENT :
 		pull->probe_lost ? OMX_COUNTER_PULL_PROBE_RESENT : OMX_COUNTER_PULL_FAST_RESENT;
 	u32 b, end_block = DIV_ROUND_UP(pull->next_frame, OMX_PULL_REPLIES_PER_BLOCK);
@@ -381,6 +394,7 @@ static bool omx_pull_resend_lost(struct omx_pull *pull, struct omx_pull_batch *b
 			f1 += b * OMX_PULL_REPLIES_PER_BLOCK;
 			omx_pull_ticket(pull, f0, f1, true);
 			omx_pull_build(pull, f0, f1, &batch->pkts[batch->n++]);
+			trace_omx_pull_send(pull, f0, f1 - f0, ask);
 			omx_iface_count(pull->ep->iface, why, 1);
 		}
 	}
@@ -427,6 +441,7 @@ static void omx_pull_fill(struct omx_pull *pull, struct omx_pull_batch *batch)
 		fc->inflight += f1 - f0;
 		pull->next_frame = f1;
 		omx_pull_build(pull, f0, f1, &batch->pkts[batch->n++]);
+		trace_omx_pull_send(pull, f0, f1 - f0, OMX_PULL_ASK_NEW);
 	}
 	spin_unlock(&fc->lock);
 	if (stalled && !pull->stalled)
@@ -559,6 +574,7 @@ static struct omx_region *omx_pull_end(struct omx_pull *pull, u32 status)
 		omx_pull_timer_in(pull, omx_pull_resend_us());
 		return NULL;
 	}
+	trace_omx_pull_done(pull);
 	pull->state = OMX_PULL_FREE;
 	region = pull->region;
 	pull->region = NULL;
@@ -814,11 +830,14 @@ int omx_pull_start(struct omx_endpoint *ep, const struct omx_cmd_pull *cmd)
 	pull->last_progress = jiffies;
 	pull->fc = &omx_pull_fcs[array_index_nospec(cmd->peer_index, omx_peers_max)];
 	list_add_tail(&pull->link, &table->active);
+	trace_omx_pull_start(pull);
 	omx_pull_fill(pull, &batch);
 	omx_pull_arm(pull);
-	spin_unlock_bh(&table->lock);
+	spin_unlock(&table->lock);
 
+	/* before any reply handled here sends PULLs of later tickets */
 	omx_pull_send_batch(ep->iface, &batch);
+	local_bh_enable();
 	return 0;
 }
 
@@ -901,15 +920,18 @@ static int omx_pull_reply_frame(const struct omx_pull *pull,
 
 /*
  * Frame @i of @pull arrived: tick it off, feed the window and the round
- * trip estimate, and mark what the order of arrival says is lost, for
+ * trip estimate, and mark what the order of arrival says is lost, in
+ * @pull and the other pulls of @table from the same peer, for
  * omx_pull_fill() to ask again at once; under the table lock.
  */
-static void omx_pull_got(struct omx_pull *pull, u32 i)
+static void omx_pull_got(struct omx_pull_table *table, struct omx_pull *pull, u32 i)
 {
 	struct omx_pull_block *w = omx_pull_win(pull, i);
 	u16 ticket = w->ticket[i % OMX_PULL_REPLIES_PER_BLOCK];
 	struct omx_pull_fc *fc = pull->fc;
 	u32 bit = BIT(i % OMX_PULL_REPLIES_PER_BLOCK);
+	struct omx_pull *p;
+	bool newest;
 
 	w->missing &= ~bit;
 	pull->backoff = 0;
@@ -928,6 +950,7 @@ static void omx_pull_got(struct omx_pull *pull, u32 i)
 		pull->timing = false;
 		omx_pull_rtt_sample(fc, ktime_us_delta(ktime_get(), pull->timed_at));
 	}
+	newest = ticket == (u16)(fc->ticket - 1);
 	spin_unlock(&fc->lock);
 	/* which copy of a frame asked for twice came is unknown: no order from it */
 	if (w->again & bit)
@@ -937,14 +960,17 @@ static void omx_pull_got(struct omx_pull *pull, u32 i)
 	 * ones missing (a receive buffer overflow drops the tail of a burst),
 	 * so they are lost now rather than at the timeout.
 	 */
-	if (ticket == (u16)(pull->ticket - 1))
+	if (newest)
 		ticket += OMX_PULL_REORDER;
-	omx_pull_mark_lost(pull, false, false, ticket);
+	list_for_each_entry(p, &table->active, link)
+		if (p->fc == fc && p->inflight)
+			omx_pull_mark_lost(p, false, false, ticket);
 }
 
 /*
  * Room freed by a reply of @self goes to the pulls of the same endpoint
- * in the order they started: @self and the stalled ones, oldest first,
+ * in the order they started: @self, the stalled ones and those with lost
+ * frames to ask for again, oldest first,
  * so that a younger pull never takes what an older one waits for.
  * Stalled pulls of other endpoints look again from their timer.
  */
@@ -954,7 +980,8 @@ static void omx_pull_kick(struct omx_pull_table *table, struct omx_pull *self,
 	struct omx_pull *p;
 
 	list_for_each_entry(p, &table->active, link) {
-		if (p != self && !p->stalled)
+		/* stalled, or with frames that a reply of @self showed lost */
+		if (p != self && !p->stalled && !p->lost)
 			continue;
 		if (batch->n < OMX_PULL_BATCH)
 			omx_pull_fill(p, batch);
@@ -1007,11 +1034,16 @@ enum omx_counter_index omx_pull_recv_reply(struct omx_iface *iface,
 		omx_region_write(pull->region, offset, skb, payload, r->frame_length);
 	}
 	pull->received += r->frame_length;
+	trace_omx_pull_reply(pull, i);
+	if (pull->received == r->frame_length)
+		trace_omx_pull_reply_first(pull, i);
 	pull->last_progress = jiffies;
-	omx_pull_got(pull, i);
+	omx_pull_got(table, pull, i);
 	while (pull->low_block * OMX_PULL_REPLIES_PER_BLOCK < pull->next_frame &&
 	       !pull->win[pull->low_block % OMX_PULL_WINDOW_MAX].missing)
 		pull->low_block++;
+	if (pull->low_block == pull->nr_blocks)
+		trace_omx_pull_reply_last(pull, i);
 	if (pull->low_block == pull->nr_blocks && !pull->copies) {
 		region = omx_pull_end(pull, OMX_PULL_STATUS_OK);
 		pull = NULL;

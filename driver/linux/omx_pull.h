@@ -58,6 +58,14 @@ extern unsigned int omx_pull_blocks;
 extern unsigned int omx_pull_resend_ms;
 extern unsigned int omx_pull_timeout_ms;
 
+/* why a PULL frame asks for its replies (the omx_pull_send tracepoint) */
+enum omx_pull_ask {
+	OMX_PULL_ASK_NEW,		/* frames never asked for */
+	OMX_PULL_ASK_FAST,		/* lost: a later reply came (pull_fast_resent) */
+	OMX_PULL_ASK_PROBE,		/* lost: tail-loss probe (pull_probe_resent) */
+	OMX_PULL_ASK_TIMEOUT,		/* lost: round trip timeout (pull_timeout_resent) */
+};
+
 enum omx_pull_state {
 	OMX_PULL_FREE,
 	OMX_PULL_ACTIVE,
@@ -78,9 +86,12 @@ enum omx_pull_state {
  * @srtt_us: smoothed PULL -> first reply time, 0 before the first sample
  * @rttvar_us: its mean deviation
  * @recover_until: jiffies; losses seen before it belong to the same event
+ * @ticket: order number of the next reply frame asked for from the peer,
+ *	by any pull (omx_pull.c, "Recovery")
  */
 struct omx_pull_fc {
 	spinlock_t lock;		/* see @lock above */
+	u16 ticket;
 	u32 cwnd;
 	u32 ssthresh;
 	u32 acked;
@@ -113,7 +124,7 @@ struct omx_pull_block {
 	u32 asked;			/* bit i: reply i requested at least once */
 	u32 lost;			/* bit i: reply i lost, to be asked for again */
 	u32 again;			/* bit i: reply i asked for more than once */
-	/* order of each frame's last request among the pull's (omx_pull.c) */
+	/* order of each frame's last request among the peer's (omx_pull.c) */
 	u16 ticket[OMX_PULL_REPLIES_PER_BLOCK];
 };
 
@@ -151,7 +162,6 @@ struct omx_pull {
 	u32 next_frame;			/* first frame never asked for */
 	u32 inflight;			/* frames asked for, not received nor lost */
 	u32 lost;			/* frames lost, not asked for again yet */
-	u16 ticket;			/* order number of the next frame asked for */
 	u16 timed_ticket;		/* the frame timed for a round trip sample */
 	bool timing;
 	bool stalled;			/* waiting for room in the peer's window */

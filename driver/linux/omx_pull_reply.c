@@ -28,6 +28,7 @@
 #include "omx_pull.h"
 #include "omx_region.h"
 #include "omx_send.h"
+#include "omx_trace.h"
 #include "omx_wire.h"
 
 static void omx_pull_reply_nack(struct omx_iface *iface, const struct omx_pkt *pkt,
@@ -133,6 +134,7 @@ static enum omx_counter_index omx_pull_reply_block(struct omx_iface *iface,
 		return OMX_COUNTER_RX_DROP_BAD_FRAG;
 
 	omx_iface_count(iface, OMX_COUNTER_RX_PULL, 1);
+	trace_omx_recv_pull(iface, p, n);
 	ether_addr_copy(hdr.dst_mac, pkt->src_mac);
 	hdr.peer_index = reverse;
 	hdr.pull_reply.dst_pull_handle = p->src_pull_handle;

@@ -36,6 +36,7 @@
 #include "omx_recv.h"
 #include "omx_send.h"
 #include "omx_steering.h"
+#include "omx_trace.h"
 #include "omx_wire.h"
 #include "omx_wire_codec.h"
 #include "omx_wire_counters.h"
@@ -333,6 +334,7 @@ static enum omx_counter_index omx_recv_rndv(struct omx_iface *iface,
 {
 	const struct omx_pkt_rndv *rndv = &pkt->rndv;
 	struct omx_event evt = { .type = OMX_EVT_RECV_RNDV };
+	enum omx_counter_index ret;
 	struct omx_recv_dest dest = {
 		.dst_endpoint = rndv->msg.dst_endpoint,
 		.src_endpoint = rndv->msg.src_endpoint,
@@ -358,8 +360,13 @@ static enum omx_counter_index omx_recv_rndv(struct omx_iface *iface,
 			return OMX_COUNTER_RX_DROP_BAD_LENGTH;
 		evt.rndv.token_hi = be32_to_cpu(hi);
 	}
-	return omx_recv_deliver(iface, skb, pkt, &dest, OMX_RING_UNEXP, &evt,
-				false, 0, OMX_COUNTER_RX_RNDV);
+	ret = omx_recv_deliver(iface, skb, pkt, &dest, OMX_RING_UNEXP, &evt,
+			       false, 0, OMX_COUNTER_RX_RNDV);
+	if (ret == OMX_COUNTER_NR)
+		trace_omx_recv_rndv(iface, dest.dst_endpoint, evt.peer_index, dest.src_endpoint,
+				    evt.rndv.seqnum, evt.rndv.msg_length, evt.rndv.rdma_id,
+				    evt.rndv.rdma_seqnum);
+	return ret;
 }
 
 static enum omx_counter_index omx_recv_notify(struct omx_iface *iface,
@@ -368,6 +375,7 @@ static enum omx_counter_index omx_recv_notify(struct omx_iface *iface,
 {
 	const struct omx_pkt_notify *notify = &pkt->notify;
 	struct omx_event evt = { .type = OMX_EVT_RECV_NOTIFY };
+	enum omx_counter_index ret;
 	struct omx_recv_dest dest = {
 		.dst_endpoint = notify->dst_endpoint,
 		.src_endpoint = notify->src_endpoint,
@@ -383,8 +391,13 @@ static enum omx_counter_index omx_recv_notify(struct omx_iface *iface,
 	evt.notify.total_length = notify->total_length;
 	evt.notify.rdma_id = notify->pulled_rdma_id;
 	evt.notify.rdma_seqnum = notify->pulled_rdma_seqnum;
-	return omx_recv_deliver(iface, skb, pkt, &dest, OMX_RING_EXP, &evt,
-				false, 0, OMX_COUNTER_RX_NOTIFY);
+	ret = omx_recv_deliver(iface, skb, pkt, &dest, OMX_RING_EXP, &evt,
+			       false, 0, OMX_COUNTER_RX_NOTIFY);
+	if (ret == OMX_COUNTER_NR)
+		trace_omx_recv_notify(iface, dest.dst_endpoint, evt.peer_index, dest.src_endpoint,
+				      evt.notify.seqnum, evt.notify.total_length,
+				      evt.notify.rdma_id, evt.notify.rdma_seqnum);
+	return ret;
 }
 
 /* Packet types without a handler are counted as unsupported and dropped. */

@@ -28,6 +28,7 @@
 #include "omx_recv.h"
 #include "omx_region.h"
 #include "omx_send.h"
+#include "omx_trace.h"
 #include "omx_wire.h"
 
 static_assert(OMX_ABI_TINY_MAX == OMX_TINY_MAX);
@@ -404,6 +405,8 @@ int omx_send_cmd_rndv(struct omx_endpoint *ep, const struct omx_cmd_send_rndv *c
 		return PTR_ERR(skb);
 	}
 	put_unaligned_be32(token_hi, payload);
+	trace_omx_send_rndv(ep->iface, ep->index, cmd->peer_index, cmd->dst_endpoint,
+			    cmd->seqnum, cmd->msg_length, cmd->rdma_id, cmd->rdma_seqnum);
 	return omx_send_xmit(ep->iface, skb, OMX_COUNTER_TX_RNDV,
 			     !(ep->open_flags & OMX_ENDPOINT_OPEN_NO_SHARED));
 }
