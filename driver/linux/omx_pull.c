@@ -27,8 +27,9 @@
  * Recovery: every requested frame gets a ticket, its order among all the
  * frames asked for (again) from the same peer, by any pull.  The
  * responder answers PULLs in order, each in frame order, on one link, so
- * when a reply arrives, a missing frame of any pull of the endpoint to
- * that peer whose ticket is more than OMX_PULL_REORDER older is lost: it
+ * when a reply arrives, a missing frame of any pull of the endpoint from
+ * the same remote endpoint (the responder's receive queue and CPU) whose
+ * ticket is more than OMX_PULL_REORDER older is lost: it
  * leaves the window and is asked for again at once, before any new
  * frame, as the window allows (pull_fast_resent); once the newest frame
  * asked for from the peer came, every older missing one is.  Tickets
@@ -962,8 +963,13 @@ static void omx_pull_got(struct omx_pull_table *table, struct omx_pull *pull, u3
 	 */
 	if (newest)
 		ticket += OMX_PULL_REORDER;
+	/*
+	 * Only pulls from the same remote endpoint: a multiqueue NIC steers
+	 * the PULLs for each remote endpoint to its own queue and CPU, so the
+	 * replies of two remote endpoints are in no order between them.
+	 */
 	list_for_each_entry(p, &table->active, link)
-		if (p->fc == fc && p->inflight)
+		if (p->fc == fc && p->inflight && p->dst_endpoint == pull->dst_endpoint)
 			omx_pull_mark_lost(p, false, false, ticket);
 }
 
