@@ -130,7 +130,10 @@ MANDIR ?= $(PREFIX)/share/man
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 UDEVRULESDIR ?= /etc/udev/rules.d
 SYSCONFDIR ?= /etc
-MODDIR ?= /lib/modules/$(KVER)/extra
+# kbuild's modules_install puts omx.ko in INSTALL_MOD_PATH (DESTDIR)
+# /lib/modules/KVER/INSTALL_MOD_DIR
+INSTALL_MOD_DIR ?= extra
+MODDIR := /lib/modules/$(KVER)/$(INSTALL_MOD_DIR)
 DEPMOD ?= depmod
 LDCONFIG ?= ldconfig
 
@@ -165,10 +168,15 @@ WIRESHARK_LUADIR ?= $(or $(shell tshark -G folders 2>/dev/null | sed -n 's/^Glob
 # (docs/packaging.md); install-module is omx.ko alone.
 install: install-user install-module
 
+# kbuild's own install, unsigned: Debian's linux-headers package ships no
+# signing key (sign-file would fail with an SSL error), and DKMS signs
+# for Secure Boot (docs/packaging.md).  kbuild skips its depmod for want
+# of the System.map those headers lack (it says so): ours runs after it.
 install-module:
 	@test -f driver/linux/omx.ko || { echo "make install: not built: driver/linux/omx.ko (run make first)"; exit 1; }
-	install -d $(DESTDIR)$(MODDIR)
-	install -m 0644 driver/linux/omx.ko $(DESTDIR)$(MODDIR)/
+	$(MAKE) -s -C $(KDIR) M=$(CURDIR)/driver/linux modules_install \
+		INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) CONFIG_MODULE_SIG_ALL=
+	@test -f $(DESTDIR)$(MODDIR)/omx.ko || { echo "make install: modules_install did not install $(DESTDIR)$(MODDIR)/omx.ko (is KVER $(KVER) the release of $(KDIR)?)"; exit 1; }
 	@if [ -z "$(DESTDIR)" ]; then $(DEPMOD) -a $(KVER); fi
 
 install-user:
