@@ -25,21 +25,12 @@
  * outstanding, at the next jiffy.
  *
  * Recovery: every requested frame gets a ticket, its order among all the
- * frames asked for (again) from the same peer, by any pull.  The
- * responder answers PULLs in order, each in frame order, on one link, so
- * when a reply arrives, a missing frame of any pull of the endpoint from
- * the same remote endpoint (the responder's receive queue and CPU) whose
- * ticket is more than OMX_PULL_REORDER older is lost: it
- * leaves the window and is asked for again at once, before any new
- * frame, as the window allows (pull_fast_resent); once the newest frame
- * asked for from the peer came, every older missing one is.  Tickets
- * were per pull once: a pull whose replies were all lost in a burst (a
- * full receive buffer) then waited for its probe, two round trips
- * inflated by the queue of the other pulls' replies, although replies
- * asked for after its own were arriving (twonode, 64 KiB stream: three
- * such waits, 10 to 28 ms each, in a 53 ms run).  PULLs built in process
- * context leave before bottom halves are enabled again, so that a reply
- * handled in between cannot send its later tickets first.  The timer catches
+ * frames the pull asked for (again).  The responder answers PULLs in
+ * order, each in frame order, on one link, so when a reply arrives, a
+ * missing frame whose ticket is more than OMX_PULL_REORDER older is
+ * lost: it leaves the window and is asked for again at once, before any
+ * new frame, as the window allows (pull_fast_resent); once the newest
+ * frame asked for came, every older missing one is.  The timer catches
  * the rest (a lost tail, lost PULLs); it is an hrtimer, because two
  * round trips are often less than a jiffy and a jiffy timer made every
  * lost tail wait 4 to 8 ms (HZ=250).  First a tail-loss probe: two smoothed
@@ -331,8 +322,8 @@ static u32 omx_pull_room(const struct omx_pull *pull)
 }
 
 /*
- * Give frames [f0, f1) of one block the peer's next tickets, in the order
- * their replies will come; under both locks.
+ * Give frames [f0, f1) of one block the next tickets, in the order their
+ * replies will come; under the table lock.
  */
 static void omx_pull_ticket(struct omx_pull *pull, u32 f0, u32 f1, bool again)
 {
@@ -348,7 +339,7 @@ static void omx_pull_ticket(struct omx_pull *pull, u32 f0, u32 f1, bool again)
 	 */
 	if (!again && !pull->timing) {
 		pull->timing = true;
-		pull->timed_ticket = (u16)(pull->fc->ticket + (f1 - f0) - 1);
+		pull->timed_ticket = (u16)(pull->ticket + (f1 - f0) - 1);
 		pull->timed_at = ktime_get();
 	}
 	for (i = f0; i < f1; i++) {
@@ -356,7 +347,7 @@ static void omx_pull_ticket(struct omx_pull *pull, u32 f0, u32 f1, bool again)
 		/* Karn: a frame asked for twice gives no round trip sample */
 		if (again && pull->timing && *t == pull->timed_ticket)
 			pull->timing = false;
-		*t = pull->fc->ticket++;
+		*t = pull->ticket++;
 	}
 }
 
@@ -834,11 +825,9 @@ int omx_pull_start(struct omx_endpoint *ep, const struct omx_cmd_pull *cmd)
 	trace_omx_pull_start(pull);
 	omx_pull_fill(pull, &batch);
 	omx_pull_arm(pull);
-	spin_unlock(&table->lock);
+	spin_unlock_bh(&table->lock);
 
-	/* before any reply handled here sends PULLs of later tickets */
 	omx_pull_send_batch(ep->iface, &batch);
-	local_bh_enable();
 	return 0;
 }
 
@@ -921,18 +910,15 @@ static int omx_pull_reply_frame(const struct omx_pull *pull,
 
 /*
  * Frame @i of @pull arrived: tick it off, feed the window and the round
- * trip estimate, and mark what the order of arrival says is lost, in
- * @pull and the other pulls of @table from the same peer, for
+ * trip estimate, and mark what the order of arrival says is lost, for
  * omx_pull_fill() to ask again at once; under the table lock.
  */
-static void omx_pull_got(struct omx_pull_table *table, struct omx_pull *pull, u32 i)
+static void omx_pull_got(struct omx_pull *pull, u32 i)
 {
 	struct omx_pull_block *w = omx_pull_win(pull, i);
 	u16 ticket = w->ticket[i % OMX_PULL_REPLIES_PER_BLOCK];
 	struct omx_pull_fc *fc = pull->fc;
 	u32 bit = BIT(i % OMX_PULL_REPLIES_PER_BLOCK);
-	struct omx_pull *p;
-	bool newest;
 
 	w->missing &= ~bit;
 	pull->backoff = 0;
@@ -951,7 +937,6 @@ static void omx_pull_got(struct omx_pull_table *table, struct omx_pull *pull, u3
 		pull->timing = false;
 		omx_pull_rtt_sample(fc, ktime_us_delta(ktime_get(), pull->timed_at));
 	}
-	newest = ticket == (u16)(fc->ticket - 1);
 	spin_unlock(&fc->lock);
 	/* which copy of a frame asked for twice came is unknown: no order from it */
 	if (w->again & bit)
@@ -961,22 +946,14 @@ static void omx_pull_got(struct omx_pull_table *table, struct omx_pull *pull, u3
 	 * ones missing (a receive buffer overflow drops the tail of a burst),
 	 * so they are lost now rather than at the timeout.
 	 */
-	if (newest)
+	if (ticket == (u16)(pull->ticket - 1))
 		ticket += OMX_PULL_REORDER;
-	/*
-	 * Only pulls from the same remote endpoint: a multiqueue NIC steers
-	 * the PULLs for each remote endpoint to its own queue and CPU, so the
-	 * replies of two remote endpoints are in no order between them.
-	 */
-	list_for_each_entry(p, &table->active, link)
-		if (p->fc == fc && p->inflight && p->dst_endpoint == pull->dst_endpoint)
-			omx_pull_mark_lost(p, false, false, ticket);
+	omx_pull_mark_lost(pull, false, false, ticket);
 }
 
 /*
  * Room freed by a reply of @self goes to the pulls of the same endpoint
- * in the order they started: @self, the stalled ones and those with lost
- * frames to ask for again, oldest first,
+ * in the order they started: @self and the stalled ones, oldest first,
  * so that a younger pull never takes what an older one waits for.
  * Stalled pulls of other endpoints look again from their timer.
  */
@@ -986,8 +963,7 @@ static void omx_pull_kick(struct omx_pull_table *table, struct omx_pull *self,
 	struct omx_pull *p;
 
 	list_for_each_entry(p, &table->active, link) {
-		/* stalled, or with frames that a reply of @self showed lost */
-		if (p != self && !p->stalled && !p->lost)
+		if (p != self && !p->stalled)
 			continue;
 		if (batch->n < OMX_PULL_BATCH)
 			omx_pull_fill(p, batch);
@@ -1044,7 +1020,7 @@ enum omx_counter_index omx_pull_recv_reply(struct omx_iface *iface,
 	if (pull->received == r->frame_length)
 		trace_omx_pull_reply_first(pull, i);
 	pull->last_progress = jiffies;
-	omx_pull_got(table, pull, i);
+	omx_pull_got(pull, i);
 	while (pull->low_block * OMX_PULL_REPLIES_PER_BLOCK < pull->next_frame &&
 	       !pull->win[pull->low_block % OMX_PULL_WINDOW_MAX].missing)
 		pull->low_block++;
