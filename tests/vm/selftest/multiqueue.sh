@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# omx-vm: --no-slub-debug --topology multiqueue --no-load --timeout 240
+# omx-vm-long: --no-slub-debug --topology multiqueue --no-load --timeout 240
 # The virtual Myri-10G steers by destination endpoint.  node0 forges omx
 # frames for node1: E+1 TINY frames for each endpoint E of 0..7, and 3
 # PULL_REPLY frames whose byte 17 says 2 but whose pull magic names
