@@ -25,7 +25,7 @@
 . tests/vm/lib.sh
 PATH=$OMX_TOP/tests/driver:$PATH
 
-SW=tests/dmaengine/omx_swdma.ko
+SW=$(omx_test_ko omx_swdma.ko tests/dmaengine/omx_swdma.ko)
 P=/sys/module/omx/parameters
 SWP=/sys/module/omx_swdma/parameters
 DEV=/sys/bus/platform/devices/omx_swdma

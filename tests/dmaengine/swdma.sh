@@ -13,8 +13,8 @@
 set -u
 . tests/vm/lib.sh
 
-SW=tests/dmaengine/omx_swdma.ko
-DT=.cache/dmatest/dmatest.ko
+SW=$(omx_test_ko omx_swdma.ko tests/dmaengine/omx_swdma.ko)
+DT=$(omx_test_ko dmatest.ko .cache/dmatest/dmatest.ko)
 DEV=/sys/bus/platform/devices/omx_swdma
 DRV=/sys/bus/platform/drivers/omx_swdma
 SWP=/sys/module/omx_swdma/parameters

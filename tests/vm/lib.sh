@@ -7,6 +7,16 @@ OMX_KO=${OMX_KO:-$OMX_TOP/driver/linux/omx.ko}
 OMX_TOOLS=$OMX_TOP/tools
 export PATH=$OMX_TOOLS:$OMX_TOP/tests/driver:$PATH
 
+# omx_test_ko NAME TREE_PATH: a test module (NAME.ko) built for the
+# running kernel: the one beside $OMX_KO when a build for another kernel
+# put it there (tests/check-debug does, for its debug kernel), else the
+# tree's TREE_PATH.
+omx_test_ko() {
+	local d
+	d=$(dirname "$OMX_KO")
+	if [ -f "$d/$1" ]; then echo "$d/$1"; else echo "$2"; fi
+}
+
 # Interfaces that omx attaches for each topology.
 omx_vm_setup_topology() {
 	case "$OMX_TOPOLOGY" in
