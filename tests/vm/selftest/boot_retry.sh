@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# omx-vm: --topology twonode --no-load --timeout 240 --boot-limit 40 --hang-first-boot
+# omx-vm: --topology twonode --no-load --timeout 240 --boot-limit 20 --hang-first-boot
 # A guest that hangs before its job (a TCG boot can stop in the kernel's
 # init calls) is booted again, with the run's other guests: here both
 # first boots stop in the initramfs (--hang-first-boot), and the job
