@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# omx-vm: --no-slub-debug --topology multiqueue --timeout 1200
+# omx-vm: --no-slub-debug --topology multiqueue --smp 4,sockets=2,cores=2 --timeout 1200
 # The paper's claim, checked from the driver's per-CPU counters: with the
 # NIC hashing destination endpoints onto its 4 rx queues (vector of queue
 # q bound to CPU q), every frame of endpoint E is processed on the CPU of

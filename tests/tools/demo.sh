@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# omx-vm: --no-slub-debug --topology multiqueue --timeout 600
+# omx-vm: --no-slub-debug --topology multiqueue --smp 4,sockets=2,cores=2 --timeout 600
 # The demo (scripts/demo, the README's main command) runs its per-node
 # script, scripts/demo-cluster.sh, in the same testbed; this checks what
 # it shows: the peer found, omx_perf figures, and on node0 omx_affinity
