@@ -63,11 +63,11 @@ check: all
 	tests/check
 
 # the tests marked "# omx-host-long:" (tests/tools/paper.sh,
-# tests/tools/packages.sh) and "# omx-vm-long:" (tests/wireshark/capture.sh,
-# tests/vm/selftest/multiqueue_detached.sh), not in make check: the CI's
-# whole run must stay under 45 minutes
+# tests/tools/packages_long.sh) and "# omx-vm-long:" (tests/wireshark/capture.sh,
+# tests/vm/selftest/multiqueue.sh and multiqueue_detached.sh), not in make
+# check: the CI's whole run must stay under 45 minutes
 check-long: all
-	tests/check --vm --long -f '^(tools/(paper|packages)|wireshark/capture|vm/selftest/multiqueue_detached)$$'
+	tests/check --vm --long -f '^(tools/(paper|packages_long)|wireshark/capture|vm/selftest/multiqueue(_detached)?)$$'
 
 check-unit: user
 	tests/check --unit
