@@ -9,7 +9,7 @@
 #
 # Each test gets what a boot of its own would have given it: the topology
 # made again and omx.ko freshly loaded (no counter, peer or endpoint of the
-# test before), an empty /tmp and /dev/shm, a kernel log holding nothing
+# test before), /tmp and /dev/shm as before the first test, a kernel log holding nothing
 # of the tests before (dmesg -C: tests match their own messages in it),
 # and a run directory of its own (barriers, published values, files of
 # its own names).  After it, omx must unload cleanly as at the end of any
@@ -39,6 +39,25 @@ declare -A keep=()
 for p in /proc/[0-9]*; do
 	[ -e "$p/exe" ] && keep[${p#/proc/}]=1
 done
+
+# what /tmp holds before the first test: the project tree itself when it
+# lies under /tmp (a CI clone), mounted read-write from the host over 9p,
+# which the clean-up between tests must never enter
+declare -A tmp_keep=()
+for f in /tmp/* /tmp/.[!.]*; do
+	[ -e "$f" ] && tmp_keep[$f]=1
+done
+
+# clean_tmp: remove what the tests put in /tmp and /dev/shm (without
+# crossing into another file system)
+clean_tmp() {
+	local f
+	for f in /tmp/* /tmp/.[!.]* /dev/shm/* /dev/shm/.[!.]*; do
+		[ -e "$f" ] || [ -L "$f" ] || continue
+		[ -z "${tmp_keep[$f]-}" ] || continue
+		rm -rf --one-file-system -- "$f"
+	done
+}
 
 # kill_leftovers FILE: kill the user processes no test started before,
 # and say which in FILE
@@ -116,7 +135,7 @@ for spec in "$@"; do
 		echo "post-check: omx did not unload cleanly" >> "$out"
 		[ "$st" -ne 0 ] || st=99
 	fi
-	rm -rf /tmp/* /tmp/.[!.]* /dev/shm/* 2>/dev/null
+	clean_tmp >> "$out" 2>&1
 	dmesg -C
 	if [ "$i" -lt "$n" ] && [ "$st" -eq 0 ]; then
 		{ omx_vm_setup_topology && omx_load "$OMX_VM_IFNAMES"; } >> "$out" 2>&1 || {

@@ -21,7 +21,7 @@ check "the dirty test passed" matches '^PASS: sb/1_dirty ' "$out"
 check "the next one found nothing of it" matches '^PASS: sb/2_fresh ' "$out"
 log2=$(cat "$logs/sb_2_fresh.log" 2>/dev/null)
 check "... in the shared boot" matches '^test 2 of the shared boot pair_1' "$log2"
-check "... by its six checks" test "$(printf '%s\n' "$log2" | grep -c '^ok - ')" = 6
+check "... by its seven checks" test "$(printf '%s\n' "$log2" | grep -c '^ok - ')" = 7
 check "the WARNING failed its test" matches '^FAIL: sb/3_warn ' "$out"
 check "... for its kernel log" matches 'its kernel log reports: .*WARNING: omx shared-boot self-test' \
 	"$(cat "$logs/sb_3_warn.log" 2>/dev/null)"

@@ -8,4 +8,5 @@ t_nomatch "no kernel message of the test before" 'message of test 1' "$(dmesg)"
 t_match "omx loaded again with both interfaces" 'veth0,veth1' "$(cat /sys/module/omx/parameters/ifnames)"
 t_check "veth0 made again with its MTU" test "$(cat /sys/class/net/veth0/mtu)" = 9000
 t_check "a run directory of its own" test ! -e "$OMX_RUN_DIR/kv/left"
+t_check "the project tree is intact (a clone under /tmp too)" test -f "$OMX_TOP/tests/vm/batch.sh"
 t_done
