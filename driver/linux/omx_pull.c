@@ -25,13 +25,47 @@
  * outstanding, at the next jiffy.
  *
  * Recovery: every requested frame gets a ticket, its order among all the
- * frames the pull asked for (again).  The responder answers PULLs in
- * order, each in frame order, on one link, so when a reply arrives, a
- * missing frame whose ticket is more than OMX_PULL_REORDER older is
- * lost: it leaves the window and is asked for again at once, before any
- * new frame, as the window allows (pull_fast_resent); once the newest
- * frame asked for came, every older missing one is.  The timer catches
- * the rest (a lost tail, lost PULLs); it is an hrtimer, because two
+ * frames asked for (again) from the same peer, by any pull, and a lane,
+ * the CPU that handed its PULL to the device.  A reply shows lost the
+ * missing frames of the same lane, asked for by a pull of the endpoint
+ * from the same remote endpoint, whose tickets are more than
+ * OMX_PULL_REORDER older: they leave the window and are asked for again
+ * at once, before any new frame, as the window allows
+ * (pull_fast_resent); a reply after which no frame of that lane and
+ * pair is outstanding shows every older one lost.  Tickets were per
+ * pull once: a pull whose replies were all lost in a burst (a full
+ * receive buffer) then waited for its probe, two round trips inflated
+ * by the queue of the other pulls' replies, although replies asked for
+ * after its own were arriving (twonode, 64 KiB stream: three such
+ * waits, 10 to 28 ms each, in a 53 ms run).
+ *
+ * Why the order of arrival says anything, and only within a lane: the
+ * inference needs the replies of one lane and pair to come back in
+ * ticket order, and nothing orders PULLs sent from two CPUs.  Each CPU
+ * has its own backlog on a veth (the PULL is answered, and its replies
+ * handled, on the CPU that sent it: two CPUs drain theirs in parallel)
+ * and its own transmit queue on a multiqueue NIC (XPS); the per-peer
+ * lock that hands out tickets cannot order what happens after
+ * dev_queue_xmit().  From one CPU every step is first in, first out for
+ * a pair: the CPU's transmit queue (all omx frames hash alike: one flow
+ * to a qdisc), the responder's receive queue (steered by the
+ * destination endpoint, one CPU answering PULLs one by one, each in
+ * frame order, from that CPU), then our receive queue (steered by the
+ * puller's endpoint).  What a CPU sends, it sends in ticket order
+ * because a PULL is built and handed to the device with bottom halves
+ * disabled, in one stretch: no reply or timer handled on that CPU can
+ * build and send later tickets in between, and no preemption moves the
+ * sender to another CPU (the reverted first version gave tickets per
+ * peer without lanes: a lossless veth pair counted re-requests of frames
+ * that were only behind the other CPU's backlog, and their late copies
+ * after the pull had ended).  Replies of two remote endpoints are in no
+ * order either (two receive queues at the responder), nor replies to
+ * two of our endpoints (two receive queues here).  A qdisc that holds
+ * frames back (netem) hands them on from whichever CPU runs it, so on a
+ * veth it can split a lane: that is reordering, as netem's own, and
+ * OMX_PULL_REORDER absorbs it when it is light.
+ *
+ * The timer catches the rest (a lost tail, lost PULLs); it is an hrtimer, because two
  * round trips are often less than a jiffy and a jiffy timer made every
  * lost tail wait 4 to 8 ms (HZ=250).  First a tail-loss probe: two smoothed
  * round trips (at least OMX_PULL_PTO_MIN_US) without an accepted reply make every outstanding
@@ -52,7 +86,8 @@
  *
  * Locking: one BH-safe lock per endpoint protects its pull table; a
  * peer's omx_pull_fc lock nests inside it.  PULL frames are built under
- * the lock and sent after it is dropped.  The table and its timers live
+ * the lock and sent after it is dropped, before bottom halves are
+ * enabled again (the lanes above).  The table and its timers live
  * as long as the endpoint; close marks it closing, ends every pull and
  * shuts the timers down.
  */
@@ -322,12 +357,15 @@ static u32 omx_pull_room(const struct omx_pull *pull)
 }
 
 /*
- * Give frames [f0, f1) of one block the next tickets, in the order their
- * replies will come; under the table lock.
+ * Give frames [f0, f1) of one block the peer's next tickets, in the order
+ * their replies will come, and this CPU's lane; under both locks, bottom
+ * halves disabled until the PULL is handed to the device (a lane is in
+ * ticket order only if nothing else on this CPU sends in between).
  */
 static void omx_pull_ticket(struct omx_pull *pull, u32 f0, u32 f1, bool again)
 {
 	struct omx_pull_block *w = omx_pull_win(pull, f0);
+	u16 lane = smp_processor_id();
 	u16 *t;
 	u32 i;
 
@@ -339,7 +377,7 @@ static void omx_pull_ticket(struct omx_pull *pull, u32 f0, u32 f1, bool again)
 	 */
 	if (!again && !pull->timing) {
 		pull->timing = true;
-		pull->timed_ticket = (u16)(pull->ticket + (f1 - f0) - 1);
+		pull->timed_ticket = (u16)(pull->fc->ticket + (f1 - f0) - 1);
 		pull->timed_at = ktime_get();
 	}
 	for (i = f0; i < f1; i++) {
@@ -347,7 +385,8 @@ static void omx_pull_ticket(struct omx_pull *pull, u32 f0, u32 f1, bool again)
 		/* Karn: a frame asked for twice gives no round trip sample */
 		if (again && pull->timing && *t == pull->timed_ticket)
 			pull->timing = false;
-		*t = pull->ticket++;
+		*t = pull->fc->ticket++;
+		w->lane[i % OMX_PULL_REPLIES_PER_BLOCK] = lane;
 	}
 }
 
@@ -441,14 +480,47 @@ static void omx_pull_fill(struct omx_pull *pull, struct omx_pull_batch *batch)
 	pull->stalled = stalled;
 }
 
+/* @n outstanding frames of @pull were just marked lost: out of the windows. */
+static void omx_pull_count_lost(struct omx_pull *pull, u32 n, bool timeout)
+{
+	pull->lost += n;
+	pull->inflight -= n;
+	spin_lock(&pull->fc->lock);
+	pull->fc->inflight -= min(pull->fc->inflight, n);
+	omx_pull_fc_loss(pull->fc, timeout);
+	spin_unlock(&pull->fc->lock);
+}
+
 /*
- * Take as lost the outstanding frames asked for more than
- * OMX_PULL_REORDER frames before the one of ticket @newest, or @all of
- * them: they leave the windows until asked for again.  The window
- * halves, or collapses on a @timeout.  Under the table lock; returns how
- * many.
+ * Take every outstanding frame of @pull as lost (a probe, a timeout):
+ * they leave the windows until asked for again.  The window halves, or
+ * collapses on a @timeout.  Under the table lock.
  */
-static u32 omx_pull_mark_lost(struct omx_pull *pull, bool all, bool timeout, u16 newest)
+static void omx_pull_mark_all_lost(struct omx_pull *pull, bool timeout)
+{
+	u32 b, end_block = DIV_ROUND_UP(pull->next_frame, OMX_PULL_REPLIES_PER_BLOCK);
+	u32 n = 0;
+
+	for (b = pull->low_block; b < end_block; b++) {
+		struct omx_pull_block *w = &pull->win[b % OMX_PULL_WINDOW_MAX];
+		u32 out = w->missing & w->asked & ~w->lost;
+
+		w->lost |= out;
+		n += hweight32(out);
+	}
+	if (n)
+		omx_pull_count_lost(pull, n, timeout);
+}
+
+/*
+ * The reply of ticket @newest on @lane came: take as lost the frames of
+ * @pull outstanding on the same lane whose tickets are more than @slack
+ * older, as omx_pull_mark_all_lost() does; set *@newer if one outstanding
+ * on that lane is younger than @newest (a reply still to come after it).
+ * Under the table lock.
+ */
+static void omx_pull_mark_older(struct omx_pull *pull, u16 lane, u16 newest, u16 slack,
+				bool *newer)
 {
 	u32 b, end_block = DIV_ROUND_UP(pull->next_frame, OMX_PULL_REPLIES_PER_BLOCK);
 	u32 n = 0;
@@ -456,29 +528,36 @@ static u32 omx_pull_mark_lost(struct omx_pull *pull, bool all, bool timeout, u16
 	for (b = pull->low_block; b < end_block; b++) {
 		struct omx_pull_block *w = &pull->win[b % OMX_PULL_WINDOW_MAX];
 		u32 out = w->missing & w->asked & ~w->lost, i;
+		s16 age;
 
-		for (i = 0; out && i < OMX_PULL_REPLIES_PER_BLOCK; i++)
-			if ((out & BIT(i)) &&
-			    (all || (s16)(newest - w->ticket[i]) > OMX_PULL_REORDER)) {
+		while (out) {
+			i = __ffs(out);
+			out &= out - 1;
+			if (w->lane[i] != lane)
+				continue;
+			age = (s16)(newest - w->ticket[i]);
+			if (age < 0)
+				*newer = true;
+			if (age > (s16)slack) {
 				w->lost |= BIT(i);
-				out &= ~BIT(i);
 				n++;
 			}
+		}
 	}
-	if (n) {
-		pull->lost += n;
-		pull->inflight -= n;
-		spin_lock(&pull->fc->lock);
-		pull->fc->inflight -= min(pull->fc->inflight, n);
-		omx_pull_fc_loss(pull->fc, timeout);
-		spin_unlock(&pull->fc->lock);
-	}
-	return n;
+	if (n)
+		omx_pull_count_lost(pull, n, false);
 }
 
+/*
+ * Hand the PULLs built under the table lock to the device, in the order
+ * of their tickets, on the CPU that built them and before bottom halves
+ * are enabled again: that is what makes a lane first in, first out.
+ */
 static void omx_pull_send_batch(struct omx_iface *iface, struct omx_pull_batch *batch)
 {
 	unsigned int i;
+
+	lockdep_assert_in_softirq();
 
 	for (i = 0; i < batch->n; i++)
 		omx_send_frame(iface, &batch->pkts[i], NULL, 0, OMX_COUNTER_TX_PULL, false);
@@ -598,12 +677,12 @@ static enum hrtimer_restart omx_pull_timer(struct hrtimer *t)
 	}
 	if (pull->inflight && pull->probe_armed) {
 		/* two round trips without a reply: probe with all of it, once */
-		omx_pull_mark_lost(pull, true, false, 0);
+		omx_pull_mark_all_lost(pull, false);
 		pull->probe_lost = true;
 		pull->probed = true;
 	} else if (pull->inflight) {
 		/* a whole timeout without an accepted reply: all of it again */
-		omx_pull_mark_lost(pull, true, true, 0);
+		omx_pull_mark_all_lost(pull, true);
 		pull->timed_out = true;
 		if (pull->backoff < U8_MAX)
 			pull->backoff++;
@@ -623,7 +702,7 @@ int omx_pull_table_alloc(struct omx_endpoint *ep)
 	struct omx_pull_table *table;
 	unsigned int i;
 
-	/* about 48 KiB: the reply tickets of every slot */
+	/* about 90 KiB: the reply tickets and lanes of every slot */
 	table = kvzalloc(sizeof(*table), GFP_KERNEL);
 	if (!table)
 		return -ENOMEM;
@@ -825,9 +904,14 @@ int omx_pull_start(struct omx_endpoint *ep, const struct omx_cmd_pull *cmd)
 	trace_omx_pull_start(pull);
 	omx_pull_fill(pull, &batch);
 	omx_pull_arm(pull);
-	spin_unlock_bh(&table->lock);
+	spin_unlock(&table->lock);
 
+	/*
+	 * Still with bottom halves off: a reply or timer handled on this CPU
+	 * once they are on would send later tickets of this lane first.
+	 */
 	omx_pull_send_batch(ep->iface, &batch);
+	local_bh_enable();
 	return 0;
 }
 
@@ -908,17 +992,32 @@ static int omx_pull_reply_frame(const struct omx_pull *pull,
 	return i;
 }
 
+/* Pulls whose replies come back in one order with @pull's ("Recovery" above). */
+static bool omx_pull_same_stream(const struct omx_pull *p, const struct omx_pull *pull)
+{
+	/*
+	 * Same peer, same remote endpoint: a multiqueue NIC steers the PULLs
+	 * for each remote endpoint to its own queue and CPU, so the replies
+	 * of two remote endpoints are in no order between them.
+	 */
+	return p->fc == pull->fc && p->dst_endpoint == pull->dst_endpoint && p->inflight;
+}
+
 /*
  * Frame @i of @pull arrived: tick it off, feed the window and the round
- * trip estimate, and mark what the order of arrival says is lost, for
+ * trip estimate, and mark what the order of arrival says is lost, in
+ * @pull and the other pulls of @table in the same stream, for
  * omx_pull_fill() to ask again at once; under the table lock.
  */
-static void omx_pull_got(struct omx_pull *pull, u32 i)
+static void omx_pull_got(struct omx_pull_table *table, struct omx_pull *pull, u32 i)
 {
 	struct omx_pull_block *w = omx_pull_win(pull, i);
 	u16 ticket = w->ticket[i % OMX_PULL_REPLIES_PER_BLOCK];
+	u16 lane = w->lane[i % OMX_PULL_REPLIES_PER_BLOCK];
 	struct omx_pull_fc *fc = pull->fc;
 	u32 bit = BIT(i % OMX_PULL_REPLIES_PER_BLOCK);
+	struct omx_pull *p;
+	bool newer = false;
 
 	w->missing &= ~bit;
 	pull->backoff = 0;
@@ -942,18 +1041,29 @@ static void omx_pull_got(struct omx_pull *pull, u32 i)
 	if (w->again & bit)
 		return;
 	/*
-	 * The newest frame asked for came: nothing more will show the older
-	 * ones missing (a receive buffer overflow drops the tail of a burst),
-	 * so they are lost now rather than at the timeout.
+	 * Only frames sent from the same CPU as this one's PULL are known to
+	 * have been answered before it (the lanes of "Recovery").
 	 */
-	if (ticket == (u16)(pull->ticket - 1))
-		ticket += OMX_PULL_REORDER;
-	omx_pull_mark_lost(pull, false, false, ticket);
+	list_for_each_entry(p, &table->active, link)
+		if (omx_pull_same_stream(p, pull))
+			omx_pull_mark_older(p, lane, ticket, OMX_PULL_REORDER, &newer);
+	/*
+	 * Nothing asked for after it on its lane is outstanding: no later
+	 * reply will show the older ones missing (a receive buffer overflow
+	 * drops the tail of a burst), so they are lost now rather than at the
+	 * probe.
+	 */
+	if (newer)
+		return;
+	list_for_each_entry(p, &table->active, link)
+		if (omx_pull_same_stream(p, pull))
+			omx_pull_mark_older(p, lane, ticket, 0, &newer);
 }
 
 /*
  * Room freed by a reply of @self goes to the pulls of the same endpoint
- * in the order they started: @self and the stalled ones, oldest first,
+ * in the order they started: @self, the stalled ones and those with lost
+ * frames to ask for again, oldest first,
  * so that a younger pull never takes what an older one waits for.
  * Stalled pulls of other endpoints look again from their timer.
  */
@@ -963,7 +1073,8 @@ static void omx_pull_kick(struct omx_pull_table *table, struct omx_pull *self,
 	struct omx_pull *p;
 
 	list_for_each_entry(p, &table->active, link) {
-		if (p != self && !p->stalled)
+		/* stalled, or with frames that a reply of @self showed lost */
+		if (p != self && !p->stalled && !p->lost)
 			continue;
 		if (batch->n < OMX_PULL_BATCH)
 			omx_pull_fill(p, batch);
@@ -1020,7 +1131,7 @@ enum omx_counter_index omx_pull_recv_reply(struct omx_iface *iface,
 	if (pull->received == r->frame_length)
 		trace_omx_pull_reply_first(pull, i);
 	pull->last_progress = jiffies;
-	omx_pull_got(pull, i);
+	omx_pull_got(table, pull, i);
 	while (pull->low_block * OMX_PULL_REPLIES_PER_BLOCK < pull->next_frame &&
 	       !pull->win[pull->low_block % OMX_PULL_WINDOW_MAX].missing)
 		pull->low_block++;

@@ -86,9 +86,13 @@ enum omx_pull_state {
  * @srtt_us: smoothed PULL -> first reply time, 0 before the first sample
  * @rttvar_us: its mean deviation
  * @recover_until: jiffies; losses seen before it belong to the same event
+ * @ticket: order number of the next reply frame asked for from the peer,
+ *	by any pull on any CPU (omx_pull.c, "Recovery": tickets are compared
+ *	only between frames sent from the same CPU)
  */
 struct omx_pull_fc {
 	spinlock_t lock;		/* see @lock above */
+	u16 ticket;
 	u32 cwnd;
 	u32 ssthresh;
 	u32 acked;
@@ -121,8 +125,10 @@ struct omx_pull_block {
 	u32 asked;			/* bit i: reply i requested at least once */
 	u32 lost;			/* bit i: reply i lost, to be asked for again */
 	u32 again;			/* bit i: reply i asked for more than once */
-	/* order of each frame's last request among the pull's (omx_pull.c) */
+	/* order of each frame's last request among the peer's (omx_pull.c) */
 	u16 ticket[OMX_PULL_REPLIES_PER_BLOCK];
+	/* the CPU that handed that request to the device: its "lane" */
+	u16 lane[OMX_PULL_REPLIES_PER_BLOCK];
 };
 
 /*
@@ -159,7 +165,6 @@ struct omx_pull {
 	u32 next_frame;			/* first frame never asked for */
 	u32 inflight;			/* frames asked for, not received nor lost */
 	u32 lost;			/* frames lost, not asked for again yet */
-	u16 ticket;			/* order number of the next frame asked for */
 	u16 timed_ticket;		/* the frame timed for a round trip sample */
 	bool timing;
 	bool stalled;			/* waiting for room in the peer's window */

@@ -140,9 +140,10 @@ TRACE_EVENT(omx_pull_start,
 
 /*
  * A PULL frame asking for reply frames [first, first + count) was built
- * (it leaves once the table lock is dropped); @ask says why, @inflight
- * and @cwnd are the peer's window after it.  Called with the peer's
- * flow control lock held.
+ * (it leaves once the table lock is dropped, from this CPU, before any
+ * PULL built after it here); @ask says why, @inflight and @cwnd are the
+ * peer's window after it, @ticket the first frame's ticket (omx_pull.c,
+ * "Recovery").  Called with the peer's flow control lock held.
  */
 TRACE_EVENT(omx_pull_send,
 	    TP_PROTO(const struct omx_pull *pull, u32 first, u32 count, enum omx_pull_ask ask),
@@ -152,6 +153,7 @@ TRACE_EVENT(omx_pull_send,
 			     __field(u32, count)
 			     __field(u32, inflight)
 			     __field(u32, cwnd)
+			     __field(u16, ticket)
 			     __field(u8, endpoint)
 			     __field(u8, ask)),
 	    TP_fast_assign(__entry->handle = pull->gen << 8 | pull->index;
@@ -159,11 +161,15 @@ TRACE_EVENT(omx_pull_send,
 			   __entry->count = count;
 			   __entry->inflight = pull->fc->inflight;
 			   __entry->cwnd = pull->fc->cwnd;
+			   __entry->ticket = pull->win[(first / OMX_PULL_REPLIES_PER_BLOCK) %
+						       OMX_PULL_WINDOW_MAX]
+				   .ticket[first % OMX_PULL_REPLIES_PER_BLOCK];
 			   __entry->endpoint = pull->ep->index;
 			   __entry->ask = ask;),
-	    TP_printk("ep=%u handle=%#x frames=%u+%u %s inflight=%u cwnd=%u",
+	    TP_printk("ep=%u handle=%#x frames=%u+%u %s inflight=%u cwnd=%u ticket=%u",
 		      __entry->endpoint, __entry->handle, __entry->first, __entry->count,
-		      omx_trace_show_ask(__entry->ask), __entry->inflight, __entry->cwnd)
+		      omx_trace_show_ask(__entry->ask), __entry->inflight, __entry->cwnd,
+		      __entry->ticket)
 );
 
 /* A PULL_REPLY was accepted for @pull (frame @frame); the pull got @received bytes */
