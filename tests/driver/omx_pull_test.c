@@ -25,6 +25,11 @@
  *                                      whose counters are in DIR (omx_swdma's sysfs
  *                                      directory; tests/dmaengine/offload.sh): the
  *                                      PULL_DONE waits for every copy
+ *   omx_pull_test order ROUNDS N SIZE  ROUNDS times, N wire pulls of SIZE bytes 0 -> 1 by
+ *                                      one endpoint, started at once by two threads bound
+ *                                      to CPUs 0 and 1; no loss expected, so no
+ *                                      re-request may be inferred from the order of
+ *                                      arrival (pull_fast_resent stays 0)
  *   omx_pull_test idle                 GET_DRIVER_INFO shows nothing pinned (waits up to 5 s)
  *
  * Only the endpoint a region's RNDV was sent to may pull it, with the
@@ -33,6 +38,8 @@
  * Prints one "ok ..." or "FAIL ..." line per check; exits 1 on any FAIL.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -920,6 +927,146 @@ static int run_wire(unsigned int n, uint64_t len)
 	return failures ? 1 : 0;
 }
 
+/* One of the two threads of run_order(): its half of a round's pulls. */
+struct order_half {
+	pthread_t thread;
+	int cpu;
+	unsigned int first, n;		/* pulls [first, first + n) of the round */
+	unsigned int round;
+	uint32_t size;
+	struct ep *r, *s;
+	int peer;
+	struct buf *sb, *rb;
+	pthread_barrier_t *start;
+	int errors;
+};
+
+static void *order_half_run(void *arg)
+{
+	struct order_half *h = arg;
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(h->cpu, &set);
+	if (pthread_setaffinity_np(pthread_self(), sizeof(set), &set))
+		h->errors++;
+	pthread_barrier_wait(h->start);
+	for (unsigned int i = h->first; i < h->first + h->n; i++)
+		if (pull(h->r, h->peer, h->s, h->s->info.session_id, h->sb, i * h->size, h->rb,
+			 i * h->size, h->size, (uint64_t)h->round << 16 | i))
+			h->errors++;
+	return NULL;
+}
+
+/*
+ * PULLs of one endpoint built on two CPUs at once: OMX_CMD_PULL from two
+ * threads bound to CPUs 0 and 1, and the replies' softirqs, which start
+ * stalled pulls of either thread, on the CPU each reply arrives on (on a
+ * veth, the one that sent the PULL).  The link loses nothing, so every
+ * frame a reply "shows lost" is a spurious re-request: the per-peer
+ * reply order must only be read among frames sent from one CPU
+ * (driver/linux/omx_pull.c, "Recovery").
+ */
+static int run_order(unsigned int rounds, unsigned int n, uint32_t size)
+{
+	static const int idx[] = {
+		OMX_COUNTER_PULL_FAST_RESENT, OMX_COUNTER_PULL_PROBE_RESENT,
+		OMX_COUNTER_PULL_TIMEOUT_RESENT, OMX_COUNTER_RX_DROP_STALE_PULL_REPLY,
+		OMX_COUNTER_RX_DROP_UNEXPECTED, OMX_COUNTER_RX_PULL_REPLY,
+	};
+	static const char *const names[] = {
+		"pull_fast_resent", "pull_probe_resent", "pull_timeout_resent",
+		"rx_drop_stale_pull_reply", "rx_drop_unexpected", "rx_pull_reply",
+	};
+	uint64_t before[6], delta[6];
+	int fd = open_dev();
+	struct order_half h[2];
+	pthread_barrier_t start;
+	unsigned int r, i, ok = 0, bad = 0, intact = 0;
+	struct ep s0, r1;
+	struct buf sb, rb;
+	int peer;
+
+	if (n < 2 || n > OMX_PULLS_MAX || !size || (uint64_t)n * size > 0xffffffffULL ||
+	    sysconf(_SC_NPROCESSORS_ONLN) < 2) {
+		fprintf(stderr, "order: needs 2 <= N <= %d, SIZE > 0 and two online CPUs\n",
+			OMX_PULLS_MAX);
+		return 2;
+	}
+	ep_open(&s0, 0, 0, OMX_ENDPOINT_OPEN_NO_SHARED);
+	ep_open(&r1, 1, 1, OMX_ENDPOINT_OPEN_NO_SHARED);
+	peer = mac_peer(r1.fd, s0.info.mac);
+	buf_alloc(&sb, (uint64_t)n * size, 3, 5);
+	buf_alloc(&rb, (uint64_t)n * size, 2, 11);
+	buf_fill(&sb, 55, 0);
+	if (reg(&s0, &sb, 10, 0) || reg(&r1, &rb, 20, OMX_REGION_WRITABLE)) {
+		report(0, "order: register 2 x %llu bytes", (unsigned long long)sb.len);
+		exit(2);
+	}
+	grant(&s0, &r1, &sb);
+	for (i = 0; i < 6; i++)
+		before[i] = counter(fd, 1, idx[i]);
+	for (r = 0; r < rounds; r++) {
+		unsigned int got = 0;
+		struct omx_evt_pull_done d;
+
+		buf_fill(&rb, 0xee, 1);
+		pthread_barrier_init(&start, NULL, 2);
+		for (i = 0; i < 2; i++) {
+			h[i] = (struct order_half){
+				.cpu = (int)i, .first = i * (n / 2), .n = i ? n - n / 2 : n / 2,
+				.round = r, .size = size, .r = &r1, .s = &s0, .peer = peer,
+				.sb = &sb, .rb = &rb, .start = &start,
+			};
+			if (pthread_create(&h[i].thread, NULL, order_half_run, &h[i])) {
+				perror("pthread_create");
+				exit(2);
+			}
+		}
+		for (i = 0; i < 2; i++) {
+			pthread_join(h[i].thread, NULL);
+			bad += h[i].errors;
+		}
+		pthread_barrier_destroy(&start);
+		while (got < n && !wait_done(&r1, 60000, &d)) {
+			got++;
+			if (d.status == OMX_PULL_STATUS_OK && d.length == size && d.cookie >> 16 == r)
+				ok++;
+		}
+		if (got < n)
+			break;
+		intact += buf_check(&rb, 0, 0, (uint64_t)n * size, 55);
+	}
+	for (i = 0; i < 6; i++) {
+		delta[i] = counter(fd, 1, idx[i]) - before[i];
+		printf("  board 1 %s: %llu\n", names[i], (unsigned long long)delta[i]);
+	}
+	CHECK(!bad, "order: every OMX_CMD_PULL accepted from both CPUs (%u refused)", bad);
+	CHECK(ok == rounds * n, "order: %u of %u pulls of %u bytes ended ok", ok, rounds * n, size);
+	CHECK(intact == rounds, "order: %u of %u rounds byte for byte", intact, rounds);
+	CHECK(delta[0] == 0,
+	      "order: no frame taken as lost on a lossless link (pull_fast_resent %llu)",
+	      (unsigned long long)delta[0]);
+	/*
+	 * A tail-loss probe is a guess on time alone (two smoothed round
+	 * trips), which a slow guest can make wrong: its copies are dropped as
+	 * stale, and only then may any be.
+	 */
+	CHECK(delta[3] == 0 || delta[1] + delta[2],
+	      "order: duplicates only of re-requests the probe or the timeout made (%llu stale)",
+	      (unsigned long long)delta[3]);
+	CHECK(delta[4] == 0, "order: no late frame after its pull ended (rx_drop_unexpected %llu)",
+	      (unsigned long long)delta[4]);
+	dereg(&s0, 10);
+	dereg(&r1, 20);
+	buf_free(&sb);
+	buf_free(&rb);
+	ep_close(&s0);
+	ep_close(&r1);
+	close(fd);
+	return failures ? 1 : 0;
+}
+
 /* A counter of the test DMA engine, @dir/@name (sysfs); -1 if unreadable. */
 static long long engine_counter(const char *dir, const char *name)
 {
@@ -1126,6 +1273,9 @@ int main(int argc, char **argv)
 		return run_lossy((unsigned int)atoi(argv[2]), strtoull(argv[3], NULL, 0));
 	if (argc == 4 && !strcmp(argv[1], "wire"))
 		return run_wire((unsigned int)atoi(argv[2]), strtoull(argv[3], NULL, 0));
+	if (argc == 5 && !strcmp(argv[1], "order"))
+		return run_order((unsigned int)atoi(argv[2]), (unsigned int)atoi(argv[3]),
+				 (uint32_t)strtoul(argv[4], NULL, 0));
 	if (argc == 4 && !strcmp(argv[1], "dmafail"))
 		return run_dmafail(strtoull(argv[2], NULL, 0), argv[3]);
 	if (argc == 4 && !strcmp(argv[1], "rsend"))
