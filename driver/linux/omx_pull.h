@@ -35,8 +35,9 @@ struct omx_region;
  * Flow control of the reply frames requested from one peer (docs/wire.md,
  * "Large messages"): the window never goes below OMX_PULL_CWND_MIN frames
  * nor above OMX_PULL_CWND_MAX, starts at OMX_PULL_CWND_INIT; a pull asks
- * for at least OMX_PULL_SPAN_MIN frames at once while it has replies
- * outstanding, so that a growing window does not cost one PULL per reply.
+ * for new frames at least OMX_PULL_SPAN_MIN at once (or half the window,
+ * or what it has left) while replies from the peer are outstanding, so
+ * that a full window does not cost one PULL per reply.
  */
 #define OMX_PULL_CWND_MIN	4
 #define OMX_PULL_CWND_INIT	32
