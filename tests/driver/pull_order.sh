@@ -7,7 +7,8 @@
 # that PULLs of one endpoint to one peer are built on both CPUs, by the
 # ioctls and by the replies' softirqs. Nothing is lost, so no reply may
 # make another frame look lost (pull_fast_resent), and no late copy may
-# come after its pull ended.
+# come after its pull ended. New frames go in spans of 8 or more while
+# replies are outstanding (omx_pull_room()).
 #
 # Regression: with tickets numbered per peer and read across CPUs (the
 # first version, reverted), a reply answered from one CPU's backlog made
@@ -54,11 +55,20 @@ echo 1 > "$T/tracing_on"
 echo > "$T/trace"
 out=$(omx_pull_test order 40 32 65536 2>&1)
 st=$?
-echo 0 > "$T/events/omx/omx_pull_send/enable"
 printf '%s\n' "$out"
+# 1 MiB pulls overfill the peer's window (at most 128 frames) for the
+# span rule below; the 64 KiB ones above never fill it on a veth
+big=$(omx_pull_test order 2 16 1048576 2>&1)
+bst=$?
+echo 0 > "$T/events/omx/omx_pull_send/enable"
+printf '%s\n' "$big"
 t_check "omx_pull_test order passes" test "$st" = 0
+t_check "omx_pull_test order passes with 1 MiB pulls" test "$bst" = 0
+out="$out
+$big"
 t_nomatch "no check failed" '^FAIL' "$out"
-t_match "no frame taken as lost" '^ok order: no frame taken as lost' "$out"
+n=$(printf '%s\n' "$out" | grep -c '^ok order: no frame taken as lost')
+t_check "no frame taken as lost, in both runs ($n)" test "$n" = 2
 
 dropped=$(($(drops) - drops0))
 t_check "the veth pair and the backlogs dropped nothing ($dropped)" test "$dropped" = 0
@@ -87,4 +97,28 @@ unordered=$(printf '%s\n' "$sends" | awk 'NF {
 		last[$1] = $3 }
 	END { print n + 0 }')
 t_check "on each CPU, PULLs in ticket order ($unordered out of order)" test "$unordered" = 0
+
+# With the window full each reply frees room for one frame: while replies are
+# outstanding a new PULL must still ask for at least 8 frames, or half
+# the window, or the rest of its message (a pull's last frame is the
+# highest one asked for under its handle). Before, a pull with nothing
+# of its own outstanding took each freed frame alone.
+spans=$(sed -n 's/.*: omx_pull_send: ep=1 handle=\([^ ]*\) frames=\([0-9]*\)+\([0-9]*\) new inflight=\([0-9]*\) cwnd=\([0-9]*\) .*/\1 \2 \3 \4 \5/p' \
+	"$T/trace")
+read -r news small < <(printf '%s\n' "$spans" | awk 'NF {
+		h[NR] = $1; f[NR] = $2; c[NR] = $3; o[NR] = $4; w[NR] = $5
+		if ($2 + $3 > end[$1]) end[$1] = $2 + $3 }
+	END {
+		for (i = 1; i <= NR; i++) {
+			if (!(i in h)) continue
+			need = 8
+			if (int(w[i] / 2) < need) need = int(w[i] / 2)
+			if (end[h[i]] - f[i] < need) need = end[h[i]] - f[i]
+			n++
+			if (o[i] > c[i] && c[i] < need) s++
+		}
+		print n + 0, s + 0 }')
+echo "new PULLs: $news, smaller than their span rule with replies outstanding: $small"
+t_check "new PULLs traced ($news)" test "$news" -ge 100
+t_check "no new PULL below 8 frames while replies were outstanding ($small)" test "$small" = 0
 t_done
