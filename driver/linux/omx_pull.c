@@ -339,6 +339,13 @@ static void omx_pull_fc_loss(struct omx_pull_fc *fc, bool timeout)
 	fc->recover_until = now + usecs_to_jiffies(fc->srtt_us) + 1;
 }
 
+/* @n more (or fewer) frames of @pull outstanding; under the table lock. */
+static void omx_pull_outstanding(struct omx_pull *pull, s32 n)
+{
+	pull->inflight += n;
+	pull->ep->pulls->inflight += n;
+}
+
 /* Frames @pull may still ask for now; fc lock held. */
 static u32 omx_pull_room(const struct omx_pull *pull)
 {
@@ -353,15 +360,18 @@ static u32 omx_pull_room(const struct omx_pull *pull)
 		/* lost frames go at once */
 		return room;
 	/*
-	 * New frames, while any reply from the peer is to come, by spans
-	 * worth a PULL.  The peer's replies, not this pull's: with a
-	 * dozen pulls sharing a window of 15 to 30 frames, a pull with
-	 * nothing outstanding took each freed frame alone (twonode, 256
-	 * KiB stream: 2 of 3 PULLs were for one frame).  Half the window
-	 * at most, so that a small window still moves.
+	 * New frames by spans worth a PULL, while a reply of this endpoint
+	 * is to come (it kicks the stalled pulls again) and the window is
+	 * busy.  Its replies, not this pull's: with a dozen pulls sharing
+	 * a window of 15 to 30 frames, a pull with nothing outstanding
+	 * took each freed frame alone (twonode, 256 KiB stream: 2 of 3
+	 * PULLs were for one frame).  Not without a reply of its own to
+	 * come: the timer is all that looks again then, once a jiffy, and
+	 * another endpoint's kicks would take all the room first.  Half
+	 * the window at most, so that a small window still moves.
 	 */
 	need = min3(OMX_PULL_SPAN_MIN, fc->cwnd / 2, pull->nr_frames - pull->next_frame);
-	if (fc->inflight && room < need)
+	if (fc->inflight && pull->ep->pulls->inflight && room < need)
 		return 0;
 	return room;
 }
@@ -429,7 +439,7 @@ static bool omx_pull_resend_lost(struct omx_pull *pull, struct omx_pull_batch *b
 			w->lost &= ~GENMASK(f1 - 1, f0);
 			w->again |= GENMASK(f1 - 1, f0);
 			pull->lost -= f1 - f0;
-			pull->inflight += f1 - f0;
+			omx_pull_outstanding(pull, f1 - f0);
 			pull->fc->inflight += f1 - f0;
 			f0 += b * OMX_PULL_REPLIES_PER_BLOCK;
 			f1 += b * OMX_PULL_REPLIES_PER_BLOCK;
@@ -478,7 +488,7 @@ static void omx_pull_fill(struct omx_pull *pull, struct omx_pull_batch *batch)
 		}
 		w->asked |= GENMASK(f1 - 1 - b * 32, f0 - b * 32);
 		omx_pull_ticket(pull, f0, f1, false);
-		pull->inflight += f1 - f0;
+		omx_pull_outstanding(pull, f1 - f0);
 		fc->inflight += f1 - f0;
 		pull->next_frame = f1;
 		omx_pull_build(pull, f0, f1, &batch->pkts[batch->n++]);
@@ -494,7 +504,7 @@ static void omx_pull_fill(struct omx_pull *pull, struct omx_pull_batch *batch)
 static void omx_pull_count_lost(struct omx_pull *pull, u32 n, bool timeout)
 {
 	pull->lost += n;
-	pull->inflight -= n;
+	omx_pull_outstanding(pull, -(s32)n);
 	spin_lock(&pull->fc->lock);
 	pull->fc->inflight -= min(pull->fc->inflight, n);
 	omx_pull_fc_loss(pull->fc, timeout);
@@ -620,7 +630,7 @@ static void omx_pull_fc_detach(struct omx_pull *pull)
 	fc->inflight -= min(fc->inflight, pull->inflight);
 	spin_unlock(&fc->lock);
 	list_del(&pull->link);
-	pull->inflight = 0;
+	omx_pull_outstanding(pull, -(s32)pull->inflight);
 	pull->lost = 0;
 	pull->stalled = false;
 }
@@ -1038,7 +1048,7 @@ static void omx_pull_got(struct omx_pull_table *table, struct omx_pull *pull, u3
 		w->lost &= ~bit;
 		pull->lost--;
 	} else {
-		pull->inflight--;
+		omx_pull_outstanding(pull, -1);
 		fc->inflight -= min(fc->inflight, 1U);
 	}
 	omx_pull_fc_grow(fc);

@@ -36,8 +36,9 @@ struct omx_region;
  * "Large messages"): the window never goes below OMX_PULL_CWND_MIN frames
  * nor above OMX_PULL_CWND_MAX, starts at OMX_PULL_CWND_INIT; a pull asks
  * for new frames at least OMX_PULL_SPAN_MIN at once (or half the window,
- * or what it has left) while replies from the peer are outstanding, so
- * that a full window does not cost one PULL per reply.
+ * or what it has left) while the window is in use and a reply to its
+ * endpoint is to come, so that a full window does not cost one PULL per
+ * reply.
  */
 #define OMX_PULL_CWND_MIN	4
 #define OMX_PULL_CWND_INIT	32
@@ -190,6 +191,8 @@ struct omx_pull_table {
 	/* asynchronous copies (DMA) not done, whatever their pull became */
 	atomic_t copies;
 	struct list_head active;	/* ACTIVE pulls, oldest first */
+	/* frames its ACTIVE pulls wait for: a reply to come, which kicks them */
+	u32 inflight;
 	struct omx_pull pulls[OMX_PULLS_MAX];
 };
 
