@@ -7,7 +7,8 @@
  * a sender killed mid-pull and the pinned page accounting.
  *
  *   omx_pull_test pair                 veth pair: boards 0 and 1 of one host
- *   omx_pull_test lossy N SIZE         N wire pulls of SIZE bytes 0 -> 1 (netem on veth0)
+ *   omx_pull_test lossy N SIZE         N wire pulls of SIZE bytes 0 -> 1, then 150 of
+ *                                      64 KiB (netem on veth0)
  *   omx_pull_test wire N SIZE          N wire pulls of SIZE bytes 0 -> 1, odd segments
  *                                      and offsets on both sides, no loss expected
  *   omx_pull_test rsend MAC SIZE       twonode sender: endpoint 1 of board 0 registers
@@ -873,6 +874,9 @@ static int run_pair(void)
 	return failures ? 1 : 0;
 }
 
+/* 64 KiB pulls after the long ones: P(no tail lost in all) ~ 0.94^150 */
+#define LOSSY_TAILS 150
+
 static int run_lossy(unsigned int n, uint64_t len)
 {
 	int fd = open_dev();
@@ -889,6 +893,14 @@ static int run_lossy(unsigned int n, uint64_t len)
 	for (unsigned int i = 0; i < n; i++)
 		pull_case("lossy wire", &r1, peer, &s0, len - i * 1001, 1 + i % 3, i * 7, i * 999,
 			  1, 0, i);
+	/*
+	 * Short pulls, one at a time: the last reply of each, or its one
+	 * PULL, is lost now and then (3% each way), and then no later
+	 * reply of the peer shows it.  A long pull's tail is only one such
+	 * chance, and later PULLs' replies show all the rest.
+	 */
+	for (unsigned int i = 0; i < LOSSY_TAILS; i++)
+		pull_case("lossy tail", &r1, peer, &s0, 65536, 1, 0, 0, 1, 0, 0);
 	fast = counter(fd, 1, OMX_COUNTER_PULL_FAST_RESENT) - fast0;
 	slow = counter(fd, 1, OMX_COUNTER_PULL_TIMEOUT_RESENT) - slow0;
 	probe = counter(fd, 1, OMX_COUNTER_PULL_PROBE_RESENT) - probe0;

@@ -98,11 +98,12 @@ unordered=$(printf '%s\n' "$sends" | awk 'NF {
 	END { print n + 0 }')
 t_check "on each CPU, PULLs in ticket order ($unordered out of order)" test "$unordered" = 0
 
-# With the window full each reply frees room for one frame: while replies are
-# outstanding a new PULL must still ask for at least 8 frames, or half
-# the window, or the rest of its message (a pull's last frame is the
-# highest one asked for under its handle). Before, a pull with nothing
-# of its own outstanding took each freed frame alone.
+# With the window full each reply frees room for one frame: while
+# replies are outstanding a new PULL must still ask for at least 8
+# frames, or half the window, or the rest of its block of 32 or of its
+# message (a pull's last frame is the highest one asked for under its
+# handle). Before, a pull with nothing of its own outstanding took each
+# freed frame alone.
 spans=$(sed -n 's/.*: omx_pull_send: ep=1 handle=\([^ ]*\) frames=\([0-9]*\)+\([0-9]*\) new inflight=\([0-9]*\) cwnd=\([0-9]*\) .*/\1 \2 \3 \4 \5/p' \
 	"$T/trace")
 read -r news small < <(printf '%s\n' "$spans" | awk 'NF {
@@ -114,6 +115,8 @@ read -r news small < <(printf '%s\n' "$spans" | awk 'NF {
 			need = 8
 			if (int(w[i] / 2) < need) need = int(w[i] / 2)
 			if (end[h[i]] - f[i] < need) need = end[h[i]] - f[i]
+			# a PULL asks within one block of 32 frames
+			if (32 - f[i] % 32 < need) need = 32 - f[i] % 32
 			n++
 			if (o[i] > c[i] && c[i] < need) s++
 		}
