@@ -5,6 +5,7 @@
  * sender killed in the middle of a pull.
  */
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -239,6 +240,13 @@ int lx_pairwork(uint32_t index, uint32_t ba, uint32_t bb, uint32_t rounds,
 
 	if (!lx_setup(&L, ba, bb, 0))
 		return mt_exit_status();
+	/*
+	 * Connected: wait for the parent to start every pair at once.  A
+	 * pair whose connect waited out a lost frame used to start after
+	 * another had finished, and the pairs never shared the link.
+	 */
+	fflush(stdout);
+	raise(SIGSTOP);
 	start = mt_now_ms();
 	for (r = 0; r < rounds; r++) {
 		const struct lx_opts *o = &lx_modes[r % lx_nmodes].o;
@@ -300,7 +308,8 @@ int lx_pairs(uint32_t count, uint32_t ba, uint32_t bb, uint32_t rounds,
 	char a_idx[16], a_boards[32], a_rounds[16], a_max[16], line[512];
 	uint64_t start_max = 0, stop_min = ~0ULL, t0, t1;
 	uint64_t end = mt_now_ms() + lx_bound_ms((uint64_t)max * 2) * (rounds + 2);
-	int fds[16], status, spans = 0;
+	int fds[16], gone_status[16], status, spans = 0;
+	bool gone[16];
 	pid_t pids[16];
 	uint32_t i;
 
@@ -321,6 +330,24 @@ int lx_pairs(uint32_t count, uint32_t ba, uint32_t bb, uint32_t rounds,
 			return mt_exit_status();
 		}
 	}
+	/* every pair connected and stopped, or gone: then all go together */
+	for (i = 0; i < count; i++) {
+		gone[i] = false;
+		for (;;) {
+			pid_t w = waitpid(pids[i], &status, WUNTRACED | WNOHANG);
+
+			if (w == pids[i] && !WIFSTOPPED(status)) {
+				gone[i] = true;
+				gone_status[i] = status;
+			}
+			if (w != 0 || mt_now_ms() >= end)
+				break;
+			usleep(5000);
+		}
+	}
+	for (i = 0; i < count; i++)
+		if (!gone[i])
+			kill(pids[i], SIGCONT);
 	for (i = 0; i < count; i++) {
 		uint64_t now;
 
@@ -332,6 +359,8 @@ int lx_pairs(uint32_t count, uint32_t ba, uint32_t bb, uint32_t rounds,
 				break;
 			if (sscanf(line, "span %llu %llu", (unsigned long long *)&t0,
 				   (unsigned long long *)&t1) == 2) {
+				printf("# pair %u: transfers took %llu ms\n", i,
+				       (unsigned long long)(t1 - t0));
 				spans++;
 				start_max = t0 > start_max ? t0 : start_max;
 				stop_min = t1 < stop_min ? t1 : stop_min;
@@ -348,8 +377,9 @@ int lx_pairs(uint32_t count, uint32_t ba, uint32_t bb, uint32_t rounds,
 		close(fds[i]);
 		if (mt_now_ms() >= end)
 			kill(pids[i], SIGKILL);
-		status = -1;
-		waitpid(pids[i], &status, 0);
+		status = gone[i] ? gone_status[i] : -1;
+		if (!gone[i])
+			waitpid(pids[i], &status, 0);
 		mt_check(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 			 "pairs: a pair process passed", "pair %u: wait status %#x",
 			 i, status);
