@@ -175,6 +175,24 @@ timeout 300 python3 bench/tcp_bench.py run 10.77.0.2 11798 "$BIG_ITERS" "$BIG" \
 echo "stream $(( $(tx_packets) - before ))" > "$out/tcp_big_veth0_tx_packets.txt"
 echo "tcp $(( $(tx_packets) - before )) $(( $(tx_bytes) - before_b )) $BIG_ITERS" \
 	>> "$out/big_veth0_tx.txt"
+# the same with TSO, GSO and GRO off on both ends: TCP then hands veth
+# packets of the MTU, as omx does, so the two differ by protocol only
+# offloads DEV: "tso on gso on gro off", as ethtool -K takes them back
+offloads() {
+	ethtool -k "$1" | sed -n 's/^tcp-segmentation-offload: \(o[nf]*\).*/tso \1/p
+		s/^generic-segmentation-offload: \(o[nf]*\).*/gso \1/p
+		s/^generic-receive-offload: \(o[nf]*\).*/gro \1/p' | tr '\n' ' '
+}
+saved0=$(offloads veth0) saved1=$(offloads veth1)
+ethtool -K veth0 tso off gso off gro off && ethtool -K veth1 tso off gso off gro off ||
+	{ log "ethtool -K failed"; rc=1; }
+before=$(tx_packets) before_b=$(tx_bytes)
+timeout 300 python3 bench/tcp_bench.py run 10.77.0.2 11798 "$BIG_ITERS" "$BIG" \
+	> "$out/tcp_big_nooffload.txt" 2>&1 || { log "tcp_bench without offloads failed"; rc=1; }
+echo "tcp_nooffload $(( $(tx_packets) - before )) $(( $(tx_bytes) - before_b )) $BIG_ITERS" \
+	>> "$out/big_veth0_tx.txt"
+# shellcheck disable=SC2086 # word splitting wanted: "tso on gso on ..."
+ethtool -K veth0 $saved0; ethtool -K veth1 $saved1
 kill "$srv" 2> /dev/null
 wait "$srv" 2> /dev/null
 log "$SMALL-byte stream through the in-host shared path and over the veth"

@@ -77,6 +77,12 @@ rows12=$(printf '%s\n' "$table" | sed -n '/^Issue 12 goals/,/^$/p')
 check "4 MiB stream omx/TCP judged" matches \
 	"^  4 MiB stream over the veth: omx $f MB/s, TCP $f MB/s, omx/TCP $f+x \(goal >= 1.2x\): (met|not met)$" \
 	"$rows12"
+check "4 MiB stream against TCP without offloads" matches \
+	"^    TCP without TSO/GSO/GRO: $f MB/s, omx/TCP $f+x$" "$rows12"
+# TCP without offloads hands veth packets of the MTU (9000): fewer than
+# 9100 bytes each on average, where GSO packets carry tens of KB
+check "TCP without offloads sent MTU-sized packets" matches "^    tcp_nooffload: veth0 tx [0-9]+ packets per 4 MiB message, ([0-9]{1,3}|[0-8][0-9]{3}|90[0-9]{2}) bytes per packet$" \
+	"$rows12"
 check "64-byte stream shared/veth judged" matches \
 	"^  64-byte stream: shared path [0-9]+ msg/s, veth [0-9]+ msg/s, shared/veth $f+x \(goal >= 0.5x\): (met|not met)$" \
 	"$rows12"
