@@ -31,6 +31,7 @@ snap() {
 	local b k v
 	eval "$1=()"
 	for b in 0 1; do
+		# shellcheck disable=SC2034 # v is read by the eval
 		while read -r k v; do
 			case $k in
 			tx_frames:|rx_frames:|tx_bytes:|rx_bytes:) eval "$1[$b.${k%:}]=\$v" ;;

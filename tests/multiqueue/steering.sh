@@ -25,6 +25,7 @@ mkdir -p "$D"
 counters() {
 	local k v
 	eval "$1=()"
+	# shellcheck disable=SC2034 # v is read by the eval
 	while read -r k v; do
 		case $k in *:) eval "$1[\${k%:}]=\$v" ;; esac
 	done < <(omx_counters -b 0)
@@ -34,6 +35,7 @@ counters() {
 rx_packets() {
 	local k v
 	eval "$1=()"
+	# shellcheck disable=SC2034 # v is read by the eval
 	while read -r k v; do
 		[[ $k =~ ^rx_queue_([0-9]+)_packets:$ ]] && eval "$1[${BASH_REMATCH[1]}]=\$v"
 	done < <(ethtool -S eth0)
@@ -45,26 +47,26 @@ declare -a pk0 pk1
 # that queue's IRQ and CPU, and all its frames were processed there.
 check_placed() {
 	local tag=$1 nq=$2 e q info l n lines
-	local -a irq cpu
+	local -a qirq qcpu
 	shift 2
 	info=$(omx_endpoint_info -b 0)
 	echo "$info" > "$D/info.$tag"
 	for ((q = 0; q < nq; q++)); do
-		irq[q]=$(omx_mq_irq "$q")
-		cpu[q]=$(omx_mq_irq_cpus "$q")
+		qirq[q]=$(omx_mq_irq "$q")
+		qcpu[q]=$(omx_mq_irq_cpus "$q")
 	done
 	for e in "$@"; do
 		q=$((e % nq))
-		t_match "$tag: endpoint $e on queue $q/$nq, IRQ ${irq[q]}, CPU ${cpu[q]}" \
-			"^board 0 endpoint $e: steering=nic queue=$q/$nq irq=${irq[q]} cpus=${cpu[q]}\$" "$info"
-		lines= n=0
+		t_match "$tag: endpoint $e on queue $q/$nq, IRQ ${qirq[q]}, CPU ${qcpu[q]}" \
+			"^board 0 endpoint $e: steering=nic queue=$q/$nq irq=${qirq[q]} cpus=${qcpu[q]}\$" "$info"
+		n=0 lines=
 		while IFS= read -r l; do
 			[[ $l == "board 0 endpoint $e: rx "* ]] || continue
 			lines+=${lines:+$'\n'}$l
 			n=$((n + 1))
 		done <<< "$info"
-		t_match "$tag: endpoint $e frames processed on CPU ${cpu[q]}" \
-			"^board 0 endpoint $e: rx cpu=${cpu[q]} frames=[1-9][0-9]* bytes=[1-9][0-9]*\$" "$lines"
+		t_match "$tag: endpoint $e frames processed on CPU ${qcpu[q]}" \
+			"^board 0 endpoint $e: rx cpu=${qcpu[q]} frames=[1-9][0-9]* bytes=[1-9][0-9]*\$" "$lines"
 		t_check "$tag: endpoint $e frames processed on no other CPU" test "$n" = 1
 	done
 }

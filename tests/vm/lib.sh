@@ -95,7 +95,7 @@ omx_mq_virtio() {
 
 # omx_mq_irq Q [IF]: the IRQ number of rx queue Q.
 omx_mq_irq() {
-	local name irq= l
+	local name l irq=
 	name=$(omx_mq_virtio "${2:-eth0}")-input.$1 || return 1
 	while read -r -a l; do
 		[ "${#l[@]}" -gt 0 ] && [ "${l[-1]}" = "$name" ] && { irq=${l[0]%:}; break; }
@@ -442,7 +442,7 @@ omx_cpus_expand() {
 # Linux).  Read directly: one hwloc-calc costs about 3 s in a 4-vCPU TCG
 # guest, and the binding test asks a dozen of these.
 omx_pus_of() {
-	local d=/sys/devices/system/cpu/cpu$2 f= l v=
+	local d=/sys/devices/system/cpu/cpu$2 l v f=
 	case $1 in
 	core) f=$d/topology/core_cpus_list ;;
 	package) f=$d/topology/package_cpus_list ;;
