@@ -186,8 +186,13 @@ offloads() {
 saved0=$(offloads veth0) saved1=$(offloads veth1)
 ethtool -K veth0 tso off gso off gro off && ethtool -K veth1 tso off gso off gro off ||
 	{ log "ethtool -K failed"; rc=1; }
+kill "$srv" 2> /dev/null	# it serves one client: a second server
+wait "$srv" 2> /dev/null
+python3 bench/tcp_bench.py serve 10.77.0.2 11799 > "$out/tcp_big_nooffload_server.log" 2>&1 &
+srv=$!
+omx_wait_for 10 sh -c 'ss -ltn | grep -q ":11799 "'
 before=$(tx_packets) before_b=$(tx_bytes)
-timeout 300 python3 bench/tcp_bench.py run 10.77.0.2 11798 "$BIG_ITERS" "$BIG" \
+timeout 300 python3 bench/tcp_bench.py run 10.77.0.2 11799 "$BIG_ITERS" "$BIG" \
 	> "$out/tcp_big_nooffload.txt" 2>&1 || { log "tcp_bench without offloads failed"; rc=1; }
 echo "tcp_nooffload $(( $(tx_packets) - before )) $(( $(tx_bytes) - before_b )) $BIG_ITERS" \
 	>> "$out/big_veth0_tx.txt"
