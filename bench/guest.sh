@@ -170,15 +170,25 @@ ITERS=$BIG_ITERS WARMUP=1 omx_run_to omx_big block -t stream -s "$BIG" -S "$BIG"
 echo "omx $(( $(tx_packets) - before )) $(( $(tx_bytes) - before_b )) $((BIG_ITERS + 1))" \
 	> "$out/big_veth0_tx.txt"
 ITERS=$BIG_ITERS WARMUP=1 omx_run_to omx_big_poll poll -t stream -s "$BIG" -S "$BIG" || rc=1
-python3 bench/tcp_bench.py serve 10.77.0.2 11798 > "$out/tcp_big_server.log" 2>&1 &
-srv=$!
-omx_wait_for 10 sh -c 'ss -ltn | grep -q ":11798 "'
-before=$(tx_packets) before_b=$(tx_bytes)
-timeout 300 python3 bench/tcp_bench.py run 10.77.0.2 11798 "$BIG_ITERS" "$BIG" \
-	> "$out/tcp_big.txt" 2>&1 || { log "tcp_bench failed"; rc=1; }
+# tcp_big NAME LABEL PORT: a bench/tcp_bench.py run of BIG bytes on its
+# own server (it serves one client) -> NAME.txt; veth0's packets and
+# bytes during it -> big_veth0_tx.txt as "LABEL PACKETS BYTES ITERS"
+tcp_big() {
+	local srv r=0
+	python3 bench/tcp_bench.py serve 10.77.0.2 "$3" > "$out/${1}_server.log" 2>&1 &
+	srv=$!
+	omx_wait_for 10 sh -c "ss -ltn | grep -q ':$3 '"
+	before=$(tx_packets) before_b=$(tx_bytes)
+	timeout 300 python3 bench/tcp_bench.py run 10.77.0.2 "$3" "$BIG_ITERS" "$BIG" \
+		> "$out/$1.txt" 2>&1 || { log "tcp_bench ($1) failed"; r=1; }
+	echo "$2 $(( $(tx_packets) - before )) $(( $(tx_bytes) - before_b )) $BIG_ITERS" \
+		>> "$out/big_veth0_tx.txt"
+	kill "$srv" 2> /dev/null
+	wait "$srv" 2> /dev/null
+	return $r
+}
+tcp_big tcp_big tcp 11798 || rc=1
 echo "stream $(( $(tx_packets) - before ))" > "$out/tcp_big_veth0_tx_packets.txt"
-echo "tcp $(( $(tx_packets) - before )) $(( $(tx_bytes) - before_b )) $BIG_ITERS" \
-	>> "$out/big_veth0_tx.txt"
 # the same with TSO, GSO and GRO off on both ends: TCP then hands veth
 # packets of the MTU, as omx does, so the two differ by protocol only
 # offloads DEV: "tso on gso on gro off", as ethtool -K takes them back
@@ -190,20 +200,9 @@ offloads() {
 saved0=$(offloads veth0) saved1=$(offloads veth1)
 ethtool -K veth0 tso off gso off gro off && ethtool -K veth1 tso off gso off gro off ||
 	{ log "ethtool -K failed"; rc=1; }
-kill "$srv" 2> /dev/null	# it serves one client: a second server
-wait "$srv" 2> /dev/null
-python3 bench/tcp_bench.py serve 10.77.0.2 11799 > "$out/tcp_big_nooffload_server.log" 2>&1 &
-srv=$!
-omx_wait_for 10 sh -c 'ss -ltn | grep -q ":11799 "'
-before=$(tx_packets) before_b=$(tx_bytes)
-timeout 300 python3 bench/tcp_bench.py run 10.77.0.2 11799 "$BIG_ITERS" "$BIG" \
-	> "$out/tcp_big_nooffload.txt" 2>&1 || { log "tcp_bench without offloads failed"; rc=1; }
-echo "tcp_nooffload $(( $(tx_packets) - before )) $(( $(tx_bytes) - before_b )) $BIG_ITERS" \
-	>> "$out/big_veth0_tx.txt"
+tcp_big tcp_big_nooffload tcp_nooffload 11799 || rc=1
 # shellcheck disable=SC2086 # word splitting wanted: "tso on gso on ..."
 ethtool -K veth0 $saved0; ethtool -K veth1 $saved1
-kill "$srv" 2> /dev/null
-wait "$srv" 2> /dev/null
 log "$SMALL-byte stream through the in-host shared path and over the veth"
 before=$(omx_counters -b 0 | sed -n 's/^  local_frames: //p')
 ITERS=$SMALL_STREAM WARMUP=10 omx_run_to omx_shared_stream poll --shared -t stream -s "$SMALL" \
